@@ -1,0 +1,80 @@
+import { z } from 'zod'
+import { BaseError } from '../errors/base.ts'
+
+/** Thrown when the environment does not describe a valid configuration; lists every problem at once. */
+export class ConfigError extends BaseError {
+  override name = 'ConfigError' as const
+  readonly issues: string[]
+  constructor({ issues }: { issues: string[] }) {
+    super('invalid configuration', { metaMessages: issues })
+    this.issues = issues
+  }
+}
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def)
+const big = (def: bigint) =>
+  z
+    .union([z.string(), z.number(), z.bigint()])
+    .default(def)
+    .transform((v, ctx) => {
+      try {
+        const n = BigInt(v)
+        if (n < 0n) throw new Error('negative')
+        return n
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `not a non-negative integer: ${String(v)}` })
+        return z.NEVER
+      }
+    })
+
+/** Every environment variable the node reads, with its default (mirrored in `.env.example`). */
+export const configSchema = z.object({
+  CHAIN_ID: int(901901, 1),
+  RPC_HOST: z.string().default('127.0.0.1'),
+  RPC_PORT: int(8545),
+  DATA_DIR: z.string().default('./data'),
+  BLOCK_TIME_MS: int(250, 10),
+  IDLE_BLOCK_MS: int(2000, 50),
+  BLOCK_GAS_LIMIT: big(30_000_000n),
+  BLOCK_MAX_TXS: int(5000, 1),
+  MIN_BASE_FEE: big(1_000_000n),
+  GENESIS_BASE_FEE: big(1_000_000_000n),
+  GENESIS_TIMESTAMP: int(0),
+  COINBASE: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/)
+    .default('0x4200000000000000000000000000000000000011'),
+  STATE_HISTORY_BLOCKS: int(128, 128),
+  MEMPOOL_MAX_TXS: int(10_000, 1),
+  MEMPOOL_MAX_PER_SENDER: int(256, 1),
+  MEMPOOL_MAX_NONCE_GAP: int(64, 1),
+  PRICE_BUMP_PERCENT: int(10, 1),
+  RPC_MAX_BODY_BYTES: int(5 * 1024 * 1024, 1024),
+  RPC_MAX_BATCH: int(1000, 1),
+  RPC_GAS_CAP: big(50_000_000n),
+  RPC_EVM_TIMEOUT_MS: int(5000, 100),
+  LOG_MAX_RANGE: int(10_000, 1),
+  LOG_MAX_RESULTS: int(10_000, 1),
+  FILTER_TIMEOUT_MS: int(5 * 60_000, 1000),
+  CORS_ORIGINS: z.string().default('*'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+})
+
+/** The validated, frozen configuration handed to every factory. */
+export type Config = Readonly<z.output<typeof configSchema>>
+
+/** Reads and validates the configuration from `env` in full, reporting all problems at once. */
+export function readConfig(env: Record<string, string | undefined> = process.env): Config {
+  const input: Record<string, string> = {}
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') input[key] = value
+  }
+  const parsed = configSchema.safeParse(input)
+  if (!parsed.success)
+    throw new ConfigError({ issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) })
+  if (parsed.data.CHAIN_ID === 31337)
+    throw new ConfigError({ issues: ['CHAIN_ID: 31337 is Anvil/Hardhat’s; pick a chain id of this network’s own'] })
+  return Object.freeze(parsed.data)
+}

@@ -1,0 +1,59 @@
+import type Database from 'better-sqlite3'
+
+// Each entry is applied once, in order; `meta.schema_version` records how far a database got.
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE blocks (
+    number INTEGER PRIMARY KEY,
+    hash BLOB NOT NULL UNIQUE,
+    header_rlp BLOB NOT NULL,
+    header_json TEXT NOT NULL
+  );
+  CREATE TABLE txs (
+    hash BLOB PRIMARY KEY,
+    block_number INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    raw BLOB NOT NULL,
+    tx_json TEXT NOT NULL,
+    receipt_json TEXT NOT NULL
+  );
+  CREATE INDEX txs_by_block ON txs (block_number, idx);
+  CREATE TABLE logs (
+    block_number INTEGER NOT NULL,
+    log_index INTEGER NOT NULL,
+    address BLOB NOT NULL,
+    topic0 BLOB, topic1 BLOB, topic2 BLOB, topic3 BLOB,
+    log_json TEXT NOT NULL,
+    PRIMARY KEY (block_number, log_index)
+  ) WITHOUT ROWID;
+  CREATE INDEX logs_by_address ON logs (address, block_number);
+  CREATE INDEX logs_by_topic0 ON logs (topic0, block_number);
+  CREATE INDEX logs_by_topic1 ON logs (topic1, block_number);
+  CREATE INDEX logs_by_topic2 ON logs (topic2, block_number);
+  -- flat head state: what a restart loads
+  CREATE TABLE state_accounts (address BLOB PRIMARY KEY, nonce TEXT NOT NULL, balance TEXT NOT NULL, code_hash BLOB NOT NULL) WITHOUT ROWID;
+  CREATE TABLE state_storage (address BLOB NOT NULL, slot BLOB NOT NULL, value BLOB NOT NULL, PRIMARY KEY (address, slot)) WITHOUT ROWID;
+  CREATE TABLE code (hash BLOB PRIMARY KEY, code BLOB NOT NULL) WITHOUT ROWID;
+  -- history: each key's value after every block that changed it, for queries at past blocks
+  CREATE TABLE account_history (address BLOB NOT NULL, block INTEGER NOT NULL, nonce TEXT, balance TEXT, code_hash BLOB, PRIMARY KEY (address, block)) WITHOUT ROWID;
+  CREATE TABLE storage_history (address BLOB NOT NULL, slot BLOB NOT NULL, block INTEGER NOT NULL, value BLOB NOT NULL, PRIMARY KEY (address, slot, block)) WITHOUT ROWID;
+  CREATE TABLE storage_clears (address BLOB NOT NULL, block INTEGER NOT NULL, PRIMARY KEY (address, block)) WITHOUT ROWID;
+  CREATE TABLE mempool (hash BLOB PRIMARY KEY, raw BLOB NOT NULL, seq INTEGER NOT NULL);
+  `,
+]
+
+/** Brings the schema up to date, each migration in its own transaction. */
+export function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)')
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined
+  let version = row ? Number(row.value) : 0
+  while (version < MIGRATIONS.length) {
+    const sql = MIGRATIONS[version].replace('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);', '')
+    db.transaction(() => {
+      db.exec(sql)
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(version + 1))
+    })()
+    version++
+  }
+}

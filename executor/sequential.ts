@@ -1,0 +1,150 @@
+import type { Common } from '@ethereumjs/common'
+import { createBlock } from '@ethereumjs/block'
+import type { TypedTransaction } from '@ethereumjs/tx'
+import { bytesToHex, hexToBytes } from '@ethereumjs/util'
+import { Bloom, createVM, encodeReceipt, runTx } from '@ethereumjs/vm'
+import type { Hex } from 'viem'
+import { BaseError } from '../core/errors/base.ts'
+import { orderedTrieRoot } from '../core/trie/orderedTrieRoot.ts'
+import { OverlayStateManager } from './state/overlayStateManager.ts'
+import type { WorldState } from './state/worldState.ts'
+import { applySystemCalls } from './systemCalls.ts'
+import type { BlockEnv, ExecuteBlockResult, ExecutedReceipt, RejectedTx } from './types.ts'
+
+/** A transaction of a block being verified could not be included (the block is invalid). */
+export class InvalidBlockTransactionError extends BaseError {
+  override name = 'InvalidBlockTransactionError' as const
+  readonly index: number
+  constructor({ index, hash, cause }: { index: number; hash: Hex; cause: unknown }) {
+    super(`transaction ${index} (${hash}) of the block is invalid`, { cause, details: (cause as Error)?.message })
+    this.index = index
+  }
+}
+
+/** Dependencies of {@link createSequentialExecutor}. */
+export type SequentialExecutorDeps = {
+  common: Common
+  /** Hash of block `n` for the BLOCKHASH opcode (undefined when unknown). */
+  blockHash(n: bigint): Uint8Array | undefined
+}
+
+/** Parameters of `executeBlock`: the parent state is advanced to the block's post-state. */
+export type ExecuteBlockParameters = {
+  state: WorldState
+  env: BlockEnv
+  txs: readonly TypedTransaction[]
+  /** 'build' leaves out transactions that cannot be included; 'verify' throws on the first one. */
+  mode: 'build' | 'verify'
+}
+
+/** The sequential executor: the oracle that any other execution path must match bit for bit. */
+export type SequentialExecutor = { executeBlock(params: ExecuteBlockParameters): Promise<ExecuteBlockResult> }
+
+/** Creates the sequential (reference) executor: one VM, transactions one by one in block order. */
+export async function createSequentialExecutor({ common, blockHash }: SequentialExecutorDeps): Promise<SequentialExecutor> {
+  const overlay = new OverlayStateManager({ getAccount: () => undefined, getStorage: () => new Uint8Array(), getCode: () => undefined })
+  const blockchain = {
+    async getBlock(n: number | bigint) {
+      const h = blockHash(BigInt(n)) ?? new Uint8Array(32)
+      return { hash: () => h }
+    },
+    async putBlock() {},
+    shallowCopy() {
+      return blockchain
+    },
+  }
+  const vm = await createVM({ common, stateManager: overlay, blockchain: blockchain as never })
+  return {
+    async executeBlock({ state, env, txs, mode }) {
+      overlay.reset(state)
+      const block = toEjsBlock(common, env)
+      await applySystemCalls(vm, overlay, env)
+      const included: TypedTransaction[] = []
+      const rejected: RejectedTx[] = []
+      const receipts: ExecutedReceipt[] = []
+      const bloom = new Bloom(undefined, common)
+      let gasUsed = 0n
+      for (let i = 0; i < txs.length; i++) {
+        const tx = txs[i]
+        let result: Awaited<ReturnType<typeof runTx>>
+        try {
+          result = await runTx(vm, { tx, block, blockGasUsed: gasUsed })
+        } catch (err) {
+          if (mode === 'verify') throw new InvalidBlockTransactionError({ index: i, hash: bytesToHex(tx.hash()) as Hex, cause: err })
+          rejected.push({ tx, reason: (err as Error).message })
+          continue
+        }
+        gasUsed += result.totalGasSpent
+        included.push(tx)
+        receipts.push(toReceipt(tx, result, gasUsed, env.baseFeePerGas))
+        bloom.or(result.bloom)
+      }
+      const diff = overlay.takeDiff()
+      const stateRoot = bytesToHex(state.applyDiff(diff)) as Hex
+      return {
+        included,
+        rejected,
+        receipts,
+        diff,
+        stateRoot,
+        transactionsRoot: bytesToHex(orderedTrieRoot(included.map((t) => t.serialize()))) as Hex,
+        receiptsRoot: bytesToHex(orderedTrieRoot(receipts.map((r) => r.encoded))) as Hex,
+        logsBloom: bytesToHex(bloom.bitvector) as Hex,
+        gasUsed,
+      }
+    },
+  }
+}
+
+/** The ethereumjs block object runTx needs (only the header fields execution reads). */
+export function toEjsBlock(common: Common, env: BlockEnv) {
+  return createBlock(
+    {
+      header: {
+        number: env.number,
+        timestamp: env.timestamp,
+        coinbase: env.coinbase,
+        gasLimit: env.gasLimit,
+        baseFeePerGas: env.baseFeePerGas,
+        mixHash: hexToBytes(env.prevRandao),
+        parentHash: hexToBytes(env.parentHash),
+        parentBeaconBlockRoot: hexToBytes(env.parentBeaconBlockRoot),
+      },
+    },
+    { common, skipConsensusFormatValidation: true },
+  )
+}
+
+function toReceipt(
+  tx: TypedTransaction,
+  result: Awaited<ReturnType<typeof runTx>>,
+  cumulativeGasUsed: bigint,
+  baseFee: bigint,
+): ExecutedReceipt {
+  const receipt = result.receipt as { status: 0 | 1; logs: [Uint8Array, Uint8Array[], Uint8Array][] }
+  const tip = 'maxPriorityFeePerGas' in tx ? bigMin(tx.maxPriorityFeePerGas, tx.maxFeePerGas - baseFee) : 0n
+  const effectiveGasPrice = 'maxPriorityFeePerGas' in tx ? baseFee + tip : (tx as { gasPrice: bigint }).gasPrice
+  return {
+    txHash: bytesToHex(tx.hash()) as Hex,
+    txType: tx.type,
+    from: tx.getSenderAddress().toString() as Hex,
+    to: tx.to ? (tx.to.toString() as Hex) : null,
+    status: receipt.status,
+    gasUsed: result.totalGasSpent,
+    cumulativeGasUsed,
+    effectiveGasPrice,
+    contractAddress: result.createdAddress ? (result.createdAddress.toString() as Hex) : null,
+    logs: receipt.logs.map(([address, topics, data]) => ({
+      address: bytesToHex(address) as Hex,
+      topics: topics.map((t) => bytesToHex(t) as Hex),
+      data: bytesToHex(data) as Hex,
+    })),
+    logsBloom: bytesToHex(result.bloom.bitvector) as Hex,
+    encoded: encodeReceipt(result.receipt, tx.type),
+  }
+}
+
+function bigMin(a: bigint, b: bigint): bigint {
+  return a < b ? a : b
+}
+

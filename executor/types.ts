@@ -1,0 +1,51 @@
+import type { TypedTransaction } from '@ethereumjs/tx'
+import type { Address, Hex } from 'viem'
+import type { StateDiff } from './state/types.ts'
+
+/** The block environment a block's transactions execute in. */
+export type BlockEnv = {
+  number: bigint
+  timestamp: bigint
+  coinbase: Address
+  gasLimit: bigint
+  baseFeePerGas: bigint
+  prevRandao: Hex
+  parentHash: Hex
+  parentBeaconBlockRoot: Hex
+}
+
+/** A log as produced by execution (hex at the boundary). */
+export type ExecutedLog = { address: Address; topics: Hex[]; data: Hex }
+
+/** One transaction's outcome: every receipt field that consensus and the RPC need. */
+export type ExecutedReceipt = {
+  txHash: Hex
+  txType: number
+  from: Address
+  to: Address | null
+  status: 0 | 1
+  gasUsed: bigint
+  cumulativeGasUsed: bigint
+  effectiveGasPrice: bigint
+  contractAddress: Address | null
+  logs: ExecutedLog[]
+  logsBloom: Hex
+  /** The receipt as consensus encodes it (typed envelope included), for the receipts root. */
+  encoded: Uint8Array
+}
+
+/** A transaction left out of a block under construction, and why (e.g. nonce gap, insufficient funds after an earlier tx). */
+export type RejectedTx = { tx: TypedTransaction; reason: string }
+
+/** What executing one block yields; `executeBlock`'s parallel and sequential paths must agree on all of it. */
+export type ExecuteBlockResult = {
+  included: TypedTransaction[]
+  rejected: RejectedTx[]
+  receipts: ExecutedReceipt[]
+  diff: StateDiff
+  stateRoot: Hex
+  transactionsRoot: Hex
+  receiptsRoot: Hex
+  logsBloom: Hex
+  gasUsed: bigint
+}

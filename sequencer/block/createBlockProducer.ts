@@ -1,0 +1,121 @@
+import { bytesToHex } from '@ethereumjs/util'
+import type { Address, Hash, Hex } from 'viem'
+import { nextBaseFee } from '../../core/chain/buildHeader.ts'
+import { keccak256 } from '../../core/crypto/keccak256.ts'
+import { hexToBytes } from 'viem'
+import type { BlockEnv } from '../../executor/types.ts'
+import type { Node } from '../node/createNode.ts'
+import { sealBlock } from './sealBlock.ts'
+
+/** The block producer: seals a block every tick that has work, and an empty one when idle too long. */
+export type BlockProducer = {
+  start(): void
+  /** Stops the timer and waits for the block in progress. */
+  stop(): Promise<void>
+  /** Produces one block now (used by the loop, and by tests). */
+  produceBlock(): Promise<void>
+  /** The base fee the next block will charge. */
+  pendingBaseFee(): bigint
+}
+
+/** Creates the producer for `node`; nothing runs until `start()`. */
+export function createBlockProducer(node: Node): BlockProducer {
+  const { config, mempool, chain, stateStore, mempoolStore, events } = node
+  const log = node.log.child({ component: 'producer' })
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<void> | undefined
+  let lastBlockAt = Date.now()
+  let stopped = false
+
+  const pendingBaseFee = () => {
+    const h = node.head().header
+    return nextBaseFee({
+      gasUsed: BigInt(h.gasUsed as string),
+      gasLimit: BigInt(h.gasLimit as string),
+      baseFee: BigInt(h.baseFeePerGas as string),
+      floor: config.MIN_BASE_FEE,
+    })
+  }
+
+  async function produceBlock(): Promise<void> {
+    const t0 = performance.now()
+    const head = node.head()
+    const parentTs = BigInt(head.header.timestamp as string)
+    const now = BigInt(Math.floor(Date.now() / 1000))
+    const env: BlockEnv = {
+      number: head.number + 1n,
+      // Several blocks a second share a timestamp; it never goes backwards (as on Arbitrum).
+      timestamp: now > parentTs ? now : parentTs,
+      coinbase: config.COINBASE as Address,
+      gasLimit: config.BLOCK_GAS_LIMIT,
+      baseFeePerGas: pendingBaseFee(),
+      prevRandao: bytesToHex(keccak256(hexToBytes(head.hash))) as Hex,
+      parentHash: head.hash,
+      parentBeaconBlockRoot: `0x${'00'.repeat(32)}`,
+    }
+    const picked = mempool.select({ baseFee: env.baseFeePerGas, maxGas: env.gasLimit, maxTxs: config.BLOCK_MAX_TXS })
+    const tExec = performance.now()
+    const result = await node.executor.executeBlock({ state: node.world, env, txs: picked.map((p) => p.tx), mode: 'build' })
+    const tSeal = performance.now()
+    const block = sealBlock(node.common, env, result)
+    const senders = new Set<Address>(picked.map((p) => p.sender))
+    const included = result.receipts.map((r) => r.txHash as Hash)
+    for (const h of included) mempool.remove(h)
+    const dropped = mempool.reconcile(senders)
+    node.db.transaction(() => {
+      chain.putBlock(block)
+      stateStore.writeDiff(env.number, result.diff)
+      mempoolStore.delete(included)
+      mempoolStore.delete(dropped.map((d) => d.hash))
+    })()
+    node.setHead(block)
+    lastBlockAt = Date.now()
+    for (const r of result.rejected) log.debug({ tx: bytesToHex(r.tx.hash()), reason: r.reason }, 'left tx out of block')
+    for (const d of dropped) log.info({ tx: d.hash, sender: d.sender }, 'dropped stale tx from pool')
+    if (env.number % 64n === 0n && env.number > BigInt(config.STATE_HISTORY_BLOCKS))
+      stateStore.pruneHistory(env.number - BigInt(config.STATE_HISTORY_BLOCKS))
+    events.emit('block', block)
+    const ms = performance.now() - t0
+    log.info(
+      {
+        block: env.number,
+        txs: included.length,
+        rejected: result.rejected.length,
+        gasUsed: result.gasUsed,
+        execMs: Math.round(tSeal - tExec),
+        ms: Math.round(ms),
+      },
+      'sealed block',
+    )
+  }
+
+  const tick = async () => {
+    if (stopped) return
+    const idle = Date.now() - lastBlockAt >= config.IDLE_BLOCK_MS
+    if (idle || mempool.hasExecutable(pendingBaseFee())) {
+      running = produceBlock().catch((err) => {
+        log.fatal({ err }, 'block production failed; stopping')
+        stopped = true
+        process.exitCode = 1
+        process.kill(process.pid, 'SIGTERM')
+      })
+      await running
+      running = undefined
+    }
+    if (!stopped) timer = setTimeout(tick, config.BLOCK_TIME_MS)
+  }
+
+  return {
+    start() {
+      stopped = false
+      timer = setTimeout(tick, config.BLOCK_TIME_MS)
+    },
+    async stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      await running
+    },
+    produceBlock,
+    pendingBaseFee,
+  }
+}

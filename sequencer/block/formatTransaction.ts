@@ -1,0 +1,45 @@
+import type { TypedTransaction } from '@ethereumjs/tx'
+import { bytesToHex } from '@ethereumjs/util'
+import { type Hex, numberToHex } from 'viem'
+
+/** Where a transaction sits in the chain (absent while it is in the pool). */
+export type TxLocation = { blockHash: Hex; blockNumber: bigint; index: number; baseFee: bigint }
+
+/** A transaction in the JSON shape of `eth_getTransactionByHash` (geth's RPCTransaction). */
+export function formatTransaction(tx: TypedTransaction, from: Hex, at?: TxLocation): Record<string, unknown> {
+  const j = tx.toJSON() as Record<string, unknown>
+  const out: Record<string, unknown> = {
+    blockHash: at ? at.blockHash : null,
+    blockNumber: at ? numberToHex(at.blockNumber) : null,
+    transactionIndex: at ? numberToHex(at.index) : null,
+    hash: bytesToHex(tx.hash()),
+    from: from.toLowerCase(),
+    to: tx.to ? tx.to.toString() : null,
+    nonce: numberToHex(tx.nonce),
+    gas: numberToHex(tx.gasLimit),
+    value: numberToHex(tx.value),
+    input: bytesToHex(tx.data),
+    type: numberToHex(tx.type),
+  }
+  if (tx.type !== 0) out.chainId = numberToHex(tx.common.chainId())
+  if ('maxFeePerGas' in tx) {
+    out.maxFeePerGas = numberToHex(tx.maxFeePerGas)
+    out.maxPriorityFeePerGas = numberToHex(tx.maxPriorityFeePerGas)
+    const tip = tx.maxFeePerGas - (at?.baseFee ?? 0n)
+    out.gasPrice = at
+      ? numberToHex(at.baseFee + (tip < tx.maxPriorityFeePerGas ? tip : tx.maxPriorityFeePerGas))
+      : numberToHex(tx.maxFeePerGas)
+  } else {
+    out.gasPrice = numberToHex((tx as { gasPrice: bigint }).gasPrice)
+  }
+  if (tx.type === 0) {
+    if (tx.v !== undefined && tx.v >= 35n) out.chainId = numberToHex((tx.v - 35n) / 2n)
+  }
+  if (tx.type !== 0) out.accessList = j.accessList ?? []
+  if (tx.type === 4) out.authorizationList = j.authorizationList ?? []
+  out.v = numberToHex(tx.v ?? 0n)
+  out.r = numberToHex(tx.r ?? 0n)
+  out.s = numberToHex(tx.s ?? 0n)
+  if (tx.type !== 0) out.yParity = numberToHex(tx.v ?? 0n)
+  return out
+}

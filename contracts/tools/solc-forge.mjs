@@ -15,18 +15,14 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const require = createRequire(import.meta.url)
 
+/** npm `solc`, resolved from this file (the repo's node_modules), else from the cwd. */
 function loadSolc() {
-  // Resolve from this file first (repo node_modules), then from the cwd.
-  for (const base of [import.meta.url, path.join(process.cwd(), 'noop.js')]) {
-    try {
-      return createRequire(base)('solc')
-    } catch {
-      // try next
-    }
+  try {
+    return createRequire(import.meta.url)('solc')
+  } catch {
+    return createRequire(path.join(process.cwd(), 'noop.js'))('solc')
   }
-  return require('solc')
 }
 
 /** `0.8.37+commit.f401782d.Emscripten.clang` → `0.8.37+commit.f401782d.Linux.gcc` */

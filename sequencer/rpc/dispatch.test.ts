@@ -57,7 +57,9 @@ describe('createDispatcher', () => {
     expect(await d.handle('{"jsonrpc":"2.0","id":null,"method":"nothing"}')).toBe(
       '{"jsonrpc":"2.0","id":null,"result":null}',
     )
-    expect(await d.handle('{"jsonrpc":"2.0","id":-7,"method":"nothing"}')).toBe('{"jsonrpc":"2.0","id":-7,"result":null}')
+    expect(await d.handle('{"jsonrpc":"2.0","id":-7,"method":"nothing"}')).toBe(
+      '{"jsonrpc":"2.0","id":-7,"result":null}',
+    )
     expect(await d.handle('{"id": 18446744073709551615 ,"jsonrpc":"2.0","method":"nothing"}')).toBe(
       '{"jsonrpc":"2.0","id":18446744073709551615,"result":null}',
     )
@@ -151,7 +153,9 @@ describe('createDispatcher', () => {
     const lines: Record<string, unknown>[] = []
     const log = pino({ level: 'debug' }, { write: (l: string) => lines.push(JSON.parse(l)) })
     const d = createDispatcher({ methods, log })
-    await d.handle('[{"jsonrpc":"2.0","id":1,"method":"add","params":["0x1","0x1"]},{"jsonrpc":"2.0","id":2,"method":"x"}]')
+    await d.handle(
+      '[{"jsonrpc":"2.0","id":1,"method":"add","params":["0x1","0x1"]},{"jsonrpc":"2.0","id":2,"method":"x"}]',
+    )
     expect(lines).toHaveLength(2)
     const add = lines.find((l) => l.method === 'add')
     expect(add).toMatchObject({ level: 20, msg: 'rpc call' })

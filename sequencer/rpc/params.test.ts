@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { z } from 'zod'
 import { InvalidParamsError } from '../../core/errors/rpc.ts'
 import {
   addressSchema,
@@ -42,9 +43,9 @@ describe('parseParams', () => {
       {},
       undefined,
     ])
-    expect(parseParams([{}, null], [transactionCallSchema, blockParamSchema.default({ blockNumber: 'latest' })])).toEqual(
-      [{}, { blockNumber: 'latest' }],
-    )
+    expect(
+      parseParams([{}, null], [transactionCallSchema, blockParamSchema.default({ blockNumber: 'latest' })]),
+    ).toEqual([{}, { blockNumber: 'latest' }])
   })
 
   it('error: arity is checked like geth', () => {
@@ -80,8 +81,9 @@ describe('quantity schemas', () => {
   })
 
   it('error: non-canonical quantities are refused with hexutil messages', () => {
-    const msg = (schema: typeof quantitySchema, v: unknown) => reason(() => parseParams([v], [schema]))
-    const big = (detail: string) => `invalid argument 0: json: cannot unmarshal ${detail} into Go value of type hexutil.Big`
+    const msg = (schema: z.ZodType, v: unknown) => reason(() => parseParams([v], [schema]))
+    const big = (detail: string) =>
+      `invalid argument 0: json: cannot unmarshal ${detail} into Go value of type hexutil.Big`
     expect(msg(quantitySchema, '0x')).toBe(big('hex string "0x"'))
     expect(msg(quantitySchema, '0x01')).toBe(big('hex number with leading zero digits'))
     expect(msg(quantitySchema, '12')).toBe(big('hex string without 0x prefix'))
@@ -121,13 +123,15 @@ describe('byte schemas', () => {
   })
 
   it('error: wrong lengths and syntax use geth messages', () => {
-    const one = (schema: typeof addressSchema, v: unknown) => reason(() => parseParams([v], [schema]))
+    const one = (schema: z.ZodType, v: unknown) => reason(() => parseParams([v], [schema]))
     expect(one(addressSchema, '0x1234')).toBe('invalid argument 0: hex string has length 4, want 40 for common.Address')
     expect(one(hashSchema, addr)).toBe('invalid argument 0: hex string has length 40, want 64 for common.Hash')
     expect(one(hexDataSchema, '0x123')).toBe(
       'invalid argument 0: json: cannot unmarshal hex string of odd length into Go value of type hexutil.Bytes',
     )
-    expect(one(booleanSchema, 'true')).toBe('invalid argument 0: json: cannot unmarshal string into Go value of type bool')
+    expect(one(booleanSchema, 'true')).toBe(
+      'invalid argument 0: json: cannot unmarshal string into Go value of type bool',
+    )
   })
 })
 
@@ -150,7 +154,7 @@ describe('block schemas', () => {
   })
 
   it('error: invalid block parameters use geth messages', () => {
-    const one = (schema: typeof blockParamSchema, v: unknown) => reason(() => parseParams([v], [schema]))
+    const one = (schema: z.ZodType, v: unknown) => reason(() => parseParams([v], [schema]))
     expect(one(blockNumberSchema, 'Latest')).toBe('invalid argument 0: hex string without 0x prefix')
     expect(one(blockNumberSchema, 5)).toBe('invalid argument 0: hex string without 0x prefix')
     expect(one(blockNumberSchema, '0x8000000000000000')).toBe('invalid argument 0: block number larger than int64')
@@ -225,7 +229,9 @@ describe('transactionCallSchema', () => {
     expect(one({ accessList: [{ address: addr }] })).toBe(
       "invalid argument 0: missing required field 'storageKeys' for AccessTuple",
     )
-    expect(one('0x')).toBe('invalid argument 0: json: cannot unmarshal string into Go value of type ethapi.TransactionArgs')
+    expect(one('0x')).toBe(
+      'invalid argument 0: json: cannot unmarshal string into Go value of type ethapi.TransactionArgs',
+    )
   })
 })
 

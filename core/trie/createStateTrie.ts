@@ -148,7 +148,9 @@ class MutableTrie implements StateTrie {
   }
 
   root(): Uint8Array {
-    if (this.rootHash === null) this.rootHash = NodeEncoder.rootHash(this.refOf(this.top as Node, 0))
+    if (this.rootHash === null) {
+      this.rootHash = this.top === null ? EMPTY_TRIE_ROOT : NodeEncoder.rootHash(this.refOf(this.top, 0))
+    }
     return this.rootHash.slice()
   }
 

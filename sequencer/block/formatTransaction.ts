@@ -36,10 +36,23 @@ export function formatTransaction(tx: TypedTransaction, from: Hex, at?: TxLocati
     if (tx.v !== undefined && tx.v >= 35n) out.chainId = numberToHex((tx.v - 35n) / 2n)
   }
   if (tx.type !== 0) out.accessList = j.accessList ?? []
-  if (tx.type === 4) out.authorizationList = j.authorizationList ?? []
+  if (tx.type === 4)
+    out.authorizationList = ((j.authorizationList ?? []) as Record<string, string>[]).map((a) => ({
+      chainId: quantity(a.chainId),
+      address: a.address.toLowerCase(),
+      nonce: quantity(a.nonce),
+      yParity: quantity(a.yParity),
+      r: quantity(a.r),
+      s: quantity(a.s),
+    }))
   out.v = numberToHex(tx.v ?? 0n)
   out.r = numberToHex(tx.r ?? 0n)
   out.s = numberToHex(tx.s ?? 0n)
   if (tx.type !== 0) out.yParity = numberToHex(tx.v ?? 0n)
   return out
+}
+
+/** ethereumjs writes zero as '0x' and may pad; JSON-RPC wants minimal quantities ('0x0'). */
+function quantity(v: string | undefined): Hex {
+  return numberToHex(v === undefined || v === '0x' ? 0n : BigInt(v))
 }

@@ -23,9 +23,15 @@ function fakeEvents() {
   const events: ChainEvents = { onNewHead: on(heads), onLogs: on(logs), onPendingTransaction: on(pending) }
   return {
     events,
-    emitHead: (h: Record<string, unknown>) => heads.forEach((fn) => fn(h)),
-    emitLogs: (l: RpcLog[]) => logs.forEach((fn) => fn(l)),
-    emitPending: (h: `0x${string}`) => pending.forEach((fn) => fn(h)),
+    emitHead: (h: Record<string, unknown>) => {
+      for (const fn of heads) fn(h)
+    },
+    emitLogs: (l: RpcLog[]) => {
+      for (const fn of logs) fn(l)
+    },
+    emitPending: (h: `0x${string}`) => {
+      for (const fn of pending) fn(h)
+    },
     listenerCount: () => heads.size + logs.size + pending.size,
   }
 }
@@ -96,6 +102,7 @@ async function connect(url: string, options: ConstructorParameters<typeof WebSoc
   })
   let nextId = 1
   const next = (timeoutMs = 2000) =>
+    // biome-ignore lint/suspicious/noExplicitAny: received JSON, shaped by each test's assertions
     new Promise<any>((resolve, reject) => {
       if (inbox.length > 0) return resolve(inbox.shift())
       const timer = setTimeout(() => reject(new Error('no message')), timeoutMs)

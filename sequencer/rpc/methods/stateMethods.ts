@@ -20,6 +20,7 @@ import {
   transactionCallSchema,
 } from '../params.ts'
 import type { MethodTable } from '../types.ts'
+import { EMPTY_CODE_HASH } from '../../../executor/state/worldState.ts'
 import { resolveSelector } from './resolveBlock.ts'
 
 const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000'
@@ -89,6 +90,13 @@ export function stateMethods(node: Node, simulator: Simulator): MethodTable {
       if (first.invalid || first.error === 'revert') fail(first)
       throw new ExecutionFailedError({ reason: `gas required exceeds allowance (${hi})` })
     }
+    // A plain transfer to a code-less account needs exactly the intrinsic 21000 (geth's shortcut).
+    const to = call.to?.toLowerCase() as Hex | undefined
+    if (to && (!call.data || call.data === '0x') && !call.authorizationList?.length && !call.accessList?.length) {
+      const code = state.getAccount(to)?.codeHash
+      if (!code || bytesToHex(code) === EMPTY_CODE_HASH) return 21_000n
+    }
+    // Refunds make gasUsed lower than what the tx needs up front; search from just below it.
     let lo = first.gasUsed - 1n
     // Most txs succeed with gasUsed plus the 63/64 reserve; try that before bisecting.
     const optimistic = ((first.gasUsed + 2300n) * 64n) / 63n
@@ -97,10 +105,10 @@ export function stateMethods(node: Node, simulator: Simulator): MethodTable {
       if (r.success) hi = optimistic
       else lo = optimistic
     }
-    while (lo + 1n < hi && (hi - lo) * 1000n > hi * 15n) {
+    // Exact bisection (like Anvil): the answer is the least gas with which the call succeeds.
+    while (lo + 1n < hi) {
       const mid = (lo + hi) / 2n
       const r = await run(mid)
-      if (r.invalid) fail(r)
       if (r.success) hi = mid
       else lo = mid
     }

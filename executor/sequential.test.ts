@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs'
-import { createBlock } from '@ethereumjs/block'
 import { MerkleStateManager } from '@ethereumjs/statemanager'
 import { createFeeMarket1559Tx, createLegacyTx, type TypedTransaction } from '@ethereumjs/tx'
 import { Account, Address, bytesToHex, hexToBytes } from '@ethereumjs/util'
@@ -17,7 +16,9 @@ import type { BlockEnv } from './types.ts'
 const common = createChainCommon({ chainId: 901901 })
 const keys = devAccounts().map((a) => hexToBytes(a.privateKey))
 const addrs = devAccounts().map((a) => a.address.toLowerCase() as Hex)
-const kitchen = compileSolidity({ sources: { 'Kitchen.sol': readFileSync(new URL('./testing/Kitchen.sol', import.meta.url), 'utf8') } }).Kitchen
+const kitchen = compileSolidity({
+  sources: { 'Kitchen.sol': readFileSync(new URL('./testing/Kitchen.sol', import.meta.url), 'utf8') },
+}).Kitchen
 
 const env = (n: bigint): BlockEnv => ({
   number: n,
@@ -41,7 +42,10 @@ async function reference(blocks: TypedTransaction[][]) {
     if (code) await sm.putCode(addr, code)
   }
   const vm = await createVM({ common, stateManager: sm })
-  const out: { roots: string[]; receipts: { status: number; gas: bigint; logs: number }[][] } = { roots: [], receipts: [] }
+  const out: { roots: string[]; receipts: { status: number; gas: bigint; logs: number }[][] } = {
+    roots: [],
+    receipts: [],
+  }
   for (let i = 0; i < blocks.length; i++) {
     const e = env(BigInt(i + 1))
     const block = toEjsBlock(common, e)
@@ -72,7 +76,10 @@ async function ours(blocks: TypedTransaction[][]) {
   const world = createWorldState()
   world.applyDiff(genesisDiff())
   const exec = await createSequentialExecutor({ common, blockHash: () => undefined })
-  const out: { roots: string[]; receipts: { status: number; gas: bigint; logs: number }[][] } = { roots: [], receipts: [] }
+  const out: { roots: string[]; receipts: { status: number; gas: bigint; logs: number }[][] } = {
+    roots: [],
+    receipts: [],
+  }
   for (let i = 0; i < blocks.length; i++) {
     const r = await exec.executeBlock({ state: world, env: env(BigInt(i + 1)), txs: blocks[i], mode: 'build' })
     out.roots.push(r.stateRoot)
@@ -100,11 +107,15 @@ function tx1559(from: number, nonce: number, fields: { to?: Hex; value?: bigint;
 describe('sequential executor', () => {
   test('behavior: same receipts and state roots as ethereumjs on its Merkle state manager', async () => {
     const deployed = `0x${viemKeccak(`0x${'d6'}94${addrs[0].slice(2)}80`).slice(26)}` as Hex // CREATE address of account 0, nonce 0
-    const call = (fn: string, args: unknown[]) => encodeFunctionData({ abi: kitchen.abi, functionName: fn, args } as never)
+    const call = (fn: string, args: unknown[]) =>
+      encodeFunctionData({ abi: kitchen.abi, functionName: fn, args } as never)
     const block1: TypedTransaction[] = [
       tx1559(0, 0, { data: kitchen.bytecode }),
       tx1559(1, 0, { to: addrs[2], value: 10n ** 18n }),
-      createLegacyTx({ nonce: 0n, to: addrs[4], value: 5n, gasLimit: 21_000n, gasPrice: 2_000_000_000n }, { common }).sign(keys[3]),
+      createLegacyTx(
+        { nonce: 0n, to: addrs[4], value: 5n, gasLimit: 21_000n, gasPrice: 2_000_000_000n },
+        { common },
+      ).sign(keys[3]),
     ]
     const block2: TypedTransaction[] = [
       tx1559(0, 1, { to: deployed, data: call('store', [1n, 42n]) }),

@@ -1,5 +1,5 @@
-import type { Common } from '@ethereumjs/common'
 import { createBlock } from '@ethereumjs/block'
+import type { Common } from '@ethereumjs/common'
 import type { TypedTransaction } from '@ethereumjs/tx'
 import { bytesToHex, hexToBytes } from '@ethereumjs/util'
 import { Bloom, createVM, encodeReceipt, runTx } from '@ethereumjs/vm'
@@ -41,8 +41,15 @@ export type ExecuteBlockParameters = {
 export type SequentialExecutor = { executeBlock(params: ExecuteBlockParameters): Promise<ExecuteBlockResult> }
 
 /** Creates the sequential (reference) executor: one VM, transactions one by one in block order. */
-export async function createSequentialExecutor({ common, blockHash }: SequentialExecutorDeps): Promise<SequentialExecutor> {
-  const overlay = new OverlayStateManager({ getAccount: () => undefined, getStorage: () => new Uint8Array(), getCode: () => undefined })
+export async function createSequentialExecutor({
+  common,
+  blockHash,
+}: SequentialExecutorDeps): Promise<SequentialExecutor> {
+  const overlay = new OverlayStateManager({
+    getAccount: () => undefined,
+    getStorage: () => new Uint8Array(),
+    getCode: () => undefined,
+  })
   const blockchain = {
     async getBlock(n: number | bigint) {
       const h = blockHash(BigInt(n)) ?? new Uint8Array(32)
@@ -70,7 +77,8 @@ export async function createSequentialExecutor({ common, blockHash }: Sequential
         try {
           result = await runTx(vm, { tx, block, blockGasUsed: gasUsed })
         } catch (err) {
-          if (mode === 'verify') throw new InvalidBlockTransactionError({ index: i, hash: bytesToHex(tx.hash()) as Hex, cause: err })
+          if (mode === 'verify')
+            throw new InvalidBlockTransactionError({ index: i, hash: bytesToHex(tx.hash()) as Hex, cause: err })
           rejected.push({ tx, reason: (err as Error).message })
           continue
         }
@@ -147,4 +155,3 @@ function toReceipt(
 function bigMin(a: bigint, b: bigint): bigint {
   return a < b ? a : b
 }
-

@@ -3,9 +3,9 @@ import { createTx, type TypedTransaction } from '@ethereumjs/tx'
 import { Address, bytesToHex, hexToBytes } from '@ethereumjs/util'
 import { createVM, runTx, type VM } from '@ethereumjs/vm'
 import type { Hex } from 'viem'
+import { toEjsBlock } from './sequential.ts'
 import { OverlayStateManager } from './state/overlayStateManager.ts'
 import type { StateReader } from './state/types.ts'
-import { toEjsBlock } from './sequential.ts'
 import type { BlockEnv } from './types.ts'
 
 /** A call to simulate (eth_call, eth_estimateGas, eth_createAccessList), fields already decoded. */
@@ -35,7 +35,12 @@ export type SimulationResult = {
 
 /** Runs calls against any past or present state without keeping their writes. */
 export type Simulator = {
-  simulate(params: { state: StateReader; env: BlockEnv; call: SimulatedCall; reportAccessList?: boolean }): Promise<SimulationResult>
+  simulate(params: {
+    state: StateReader
+    env: BlockEnv
+    call: SimulatedCall
+    reportAccessList?: boolean
+  }): Promise<SimulationResult>
 }
 
 /**
@@ -44,7 +49,13 @@ export type Simulator = {
  * `eth_call` does; with no fee fields the block's base fee is taken as zero (geth's NoBaseFee).
  * VMs are pooled because calls interleave at every await and one VM cannot serve two at once.
  */
-export function createSimulator({ common, blockHash }: { common: Common; blockHash(n: bigint): Uint8Array | undefined }): Simulator {
+export function createSimulator({
+  common,
+  blockHash,
+}: {
+  common: Common
+  blockHash(n: bigint): Uint8Array | undefined
+}): Simulator {
   const free: { vm: VM; overlay: OverlayStateManager }[] = []
   const blockchain = {
     async getBlock(n: number | bigint) {
@@ -59,7 +70,11 @@ export function createSimulator({ common, blockHash }: { common: Common; blockHa
   async function acquire() {
     const got = free.pop()
     if (got) return got
-    const overlay = new OverlayStateManager({ getAccount: () => undefined, getStorage: () => new Uint8Array(), getCode: () => undefined })
+    const overlay = new OverlayStateManager({
+      getAccount: () => undefined,
+      getStorage: () => new Uint8Array(),
+      getCode: () => undefined,
+    })
     const vm = await createVM({ common, stateManager: overlay, blockchain: blockchain as never })
     return { vm, overlay }
   }
@@ -69,12 +84,20 @@ export function createSimulator({ common, blockHash }: { common: Common; blockHa
       const slot = await acquire()
       try {
         slot.overlay.reset(state)
-        const hasFees = call.gasPrice !== undefined || call.maxFeePerGas !== undefined || call.maxPriorityFeePerGas !== undefined
+        const hasFees =
+          call.gasPrice !== undefined || call.maxFeePerGas !== undefined || call.maxPriorityFeePerGas !== undefined
         const block = toEjsBlock(common, hasFees ? env : { ...env, baseFeePerGas: 0n })
         const tx = impersonate(common, call)
         let r: Awaited<ReturnType<typeof runTx>>
         try {
-          r = await runTx(slot.vm, { tx, block, skipNonce: true, skipBlockGasLimitValidation: true, skipHardForkValidation: true, reportAccessList })
+          r = await runTx(slot.vm, {
+            tx,
+            block,
+            skipNonce: true,
+            skipBlockGasLimitValidation: true,
+            skipHardForkValidation: true,
+            reportAccessList,
+          })
         } catch (err) {
           return { success: false, gasUsed: 0n, returnData: '0x', invalid: (err as Error).message }
         }
@@ -87,7 +110,11 @@ export function createSimulator({ common, blockHash }: { common: Common; blockHa
           accessList: r.accessList?.map((e) => ({ address: e.address as Hex, storageKeys: e.storageKeys as Hex[] })),
         }
       } finally {
-        slot.overlay.reset({ getAccount: () => undefined, getStorage: () => new Uint8Array(), getCode: () => undefined })
+        slot.overlay.reset({
+          getAccount: () => undefined,
+          getStorage: () => new Uint8Array(),
+          getCode: () => undefined,
+        })
         free.push(slot)
       }
     },

@@ -17,7 +17,11 @@ export async function applySystemCalls(vm: VM, state: OverlayStateManager, env: 
     const len = BigInt(common.param('historicalRootsLength'))
     const index = env.timestamp % len
     await state.putStorage(BEACON_ROOTS_ADDRESS, setLengthLeft(bigIntToBytes(index), 32), bigIntToBytes(env.timestamp))
-    await state.putStorage(BEACON_ROOTS_ADDRESS, setLengthLeft(bigIntToBytes(index + len), 32), hexToBytes(env.parentBeaconBlockRoot))
+    await state.putStorage(
+      BEACON_ROOTS_ADDRESS,
+      setLengthLeft(bigIntToBytes(index + len), 32),
+      hexToBytes(env.parentBeaconBlockRoot),
+    )
   }
   if (common.isActivatedEIP(2935) && env.number > 0n && (await state.getCode(HISTORY_ADDRESS)).length > 0) {
     const window = BigInt(common.param('historyServeWindow'))

@@ -90,7 +90,17 @@ export function buildHeader(common: Common, f: HeaderFields, txsRaw: readonly Ui
 }
 
 /** EIP-1559 next base fee (elasticity 2, change denominator 8), never below `floor`. */
-export function nextBaseFee({ gasUsed, gasLimit, baseFee, floor }: { gasUsed: bigint; gasLimit: bigint; baseFee: bigint; floor: bigint }): bigint {
+export function nextBaseFee({
+  gasUsed,
+  gasLimit,
+  baseFee,
+  floor,
+}: {
+  gasUsed: bigint
+  gasLimit: bigint
+  baseFee: bigint
+  floor: bigint
+}): bigint {
   const target = gasLimit / 2n
   let next = baseFee
   if (gasUsed > target) {

@@ -21,7 +21,7 @@ export function createChainCommon({ chainId, hardfork = Hardfork.Prague }: Creat
 /** ecrecover through the native secp256k1 binding: returns the 64-byte uncompressed public key. */
 export function ecrecover(msgHash: Uint8Array, v: bigint, r: Uint8Array, s: Uint8Array, chainId?: bigint): Uint8Array {
   const recovery = calculateSigRecovery(v, chainId)
-  if (recovery !== 0n && recovery !== 1n) throw new Error("invalid signature v value")
+  if (recovery !== 0n && recovery !== 1n) throw new Error('invalid signature v value')
   const sig = new Uint8Array(64)
   sig.set(r.length > 32 ? r.subarray(r.length - 32) : r, 32 - Math.min(r.length, 32))
   sig.set(s.length > 32 ? s.subarray(s.length - 32) : s, 64 - Math.min(s.length, 32))

@@ -1,4 +1,4 @@
-import { type Address, type Hex, bytesToHex } from 'viem'
+import { type Address, bytesToHex, type Hex } from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
 
 /** The standard test mnemonic shared by Anvil, Hardhat and Foundry. */

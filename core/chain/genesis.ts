@@ -1,7 +1,7 @@
 import { bytesToHex, hexToBytes, KECCAK256_NULL } from '@ethereumjs/util'
 import type { Hex } from 'viem'
-import { keccak256 } from '../crypto/keccak256.ts'
 import { createStateDiff, type StateDiff } from '../../executor/state/types.ts'
+import { keccak256 } from '../crypto/keccak256.ts'
 import { devAccounts } from './devAccounts.ts'
 import { PREDEPLOYS } from './predeploys.ts'
 
@@ -26,7 +26,12 @@ export function genesisDiff(): StateDiff {
     const code = hexToBytes(p.code)
     const codeHash = keccak256(code)
     diff.code.set(bytesToHex(codeHash) as Hex, code)
-    diff.accounts.set(p.address.toLowerCase() as Hex, { nonce: 1n, balance: 0n, codeHash, storageRoot: new Uint8Array() })
+    diff.accounts.set(p.address.toLowerCase() as Hex, {
+      nonce: 1n,
+      balance: 0n,
+      codeHash,
+      storageRoot: new Uint8Array(),
+    })
   }
   return diff
 }

@@ -47,12 +47,18 @@ describe('nextBaseFee', () => {
 
   it('behavior: a block just above the target raises the base fee by at least 1 wei', () => {
     // 100_000_000 * 1 / 15_000_000 / 8 rounds to 0
-    expect(nextBaseFee({ gasUsed: LIMIT / 2n + 1n, gasLimit: LIMIT, baseFee: 100_000_000n, floor: FLOOR })).toBe(100_000_001n)
+    expect(nextBaseFee({ gasUsed: LIMIT / 2n + 1n, gasLimit: LIMIT, baseFee: 100_000_000n, floor: FLOOR })).toBe(
+      100_000_001n,
+    )
     // 1 gwei * 1 / 15_000_000 / 8 = 8
     expect(nextBaseFee({ gasUsed: LIMIT / 2n + 1n, gasLimit: LIMIT, baseFee: GWEI, floor: FLOOR })).toBe(GWEI + 8n)
-    expect(nextBaseFee({ gasUsed: LIMIT / 2n + 1n, gasLimit: LIMIT, baseFee: 2n * FLOOR, floor: FLOOR })).toBe(2n * FLOOR + 1n)
+    expect(nextBaseFee({ gasUsed: LIMIT / 2n + 1n, gasLimit: LIMIT, baseFee: 2n * FLOOR, floor: FLOOR })).toBe(
+      2n * FLOOR + 1n,
+    )
     // 2_000_000 * 21_000 / 15_000_000 / 8 = 350
-    expect(nextBaseFee({ gasUsed: LIMIT / 2n + 21_000n, gasLimit: LIMIT, baseFee: 2n * FLOOR, floor: FLOOR })).toBe(2n * FLOOR + 350n)
+    expect(nextBaseFee({ gasUsed: LIMIT / 2n + 21_000n, gasLimit: LIMIT, baseFee: 2n * FLOOR, floor: FLOOR })).toBe(
+      2n * FLOOR + 350n,
+    )
   })
 
   it('behavior: rounds down like geth', () => {

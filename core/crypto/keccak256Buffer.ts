@@ -13,7 +13,9 @@ const CAPACITY = 512
 export function keccak256Buffer(data: Uint8Array): Buffer {
   const sponge = keccakSponge
   if (sponge === undefined) {
-    return createKeccakHash('keccak256').update(Buffer.from(data.buffer, data.byteOffset, data.byteLength)).digest()
+    return createKeccakHash('keccak256')
+      .update(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
+      .digest()
   }
   // Safe to share: initialize/absorb/squeeze run synchronously, nothing can interleave.
   sponge.initialize(RATE, CAPACITY)

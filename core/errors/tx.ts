@@ -51,7 +51,9 @@ export class GasLimitExceededError extends BaseError {
 export class ReplacementUnderpricedError extends BaseError {
   override name = 'ReplacementUnderpricedError' as const
   constructor({ bumpPercent }: { bumpPercent: number }) {
-    super('replacement transaction underpriced', { details: `both fee cap and tip must rise by at least ${bumpPercent}%` })
+    super('replacement transaction underpriced', {
+      details: `both fee cap and tip must rise by at least ${bumpPercent}%`,
+    })
   }
 }
 

@@ -1,9 +1,15 @@
-import { pino, type Logger } from 'pino'
+import { type Logger, pino } from 'pino'
 
 export type { Logger }
 
 /** Creates the root pino logger; components take `log.child({ component })`. Bigints are logged as strings. */
-export function createLogger({ level = 'info', name = 'parallel-rollup' }: { level?: string; name?: string } = {}): Logger {
+export function createLogger({
+  level = 'info',
+  name = 'parallel-rollup',
+}: {
+  level?: string
+  name?: string
+} = {}): Logger {
   return pino({
     name,
     level,

@@ -14,7 +14,13 @@ export type StoredBlock = {
 }
 
 /** A log query over stored blocks. */
-export type LogQuery = { fromBlock: bigint; toBlock: bigint; addresses?: Hex[]; topics?: (Hex[] | null)[]; limit: number }
+export type LogQuery = {
+  fromBlock: bigint
+  toBlock: bigint
+  addresses?: Hex[]
+  topics?: (Hex[] | null)[]
+  limit: number
+}
 
 /** Blocks, transactions, receipts and logs in SQLite. */
 export type ChainStore = {
@@ -37,7 +43,9 @@ export type ChainStore = {
 export function createChainStore(db: Database.Database): ChainStore {
   const q = {
     putBlock: db.prepare('INSERT INTO blocks (number, hash, header_rlp, header_json) VALUES (?, ?, ?, ?)'),
-    putTx: db.prepare('INSERT OR REPLACE INTO txs (hash, block_number, idx, raw, tx_json, receipt_json) VALUES (?, ?, ?, ?, ?, ?)'),
+    putTx: db.prepare(
+      'INSERT OR REPLACE INTO txs (hash, block_number, idx, raw, tx_json, receipt_json) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
     putLog: db.prepare(
       'INSERT INTO logs (block_number, log_index, address, topic0, topic1, topic2, topic3, log_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -62,7 +70,16 @@ export function createChainStore(db: Database.Database): ChainStore {
       })
       for (const l of b.logs) {
         const [t0, t1, t2, t3] = l.topics.map((t) => hexToBytes(t))
-        q.putLog.run(n, l.logIndex, hexToBytes(l.address), t0 ?? null, t1 ?? null, t2 ?? null, t3 ?? null, JSON.stringify(l.log))
+        q.putLog.run(
+          n,
+          l.logIndex,
+          hexToBytes(l.address),
+          t0 ?? null,
+          t1 ?? null,
+          t2 ?? null,
+          t3 ?? null,
+          JSON.stringify(l.log),
+        )
       }
       q.putMeta.run(String(n))
     },

@@ -17,7 +17,11 @@ export type OpenDatabaseParameters = {
  * Opens the node's SQLite database in WAL mode (readers run beside the one writer) and applies
  * migrations. The main thread owns the only writable connection; one `db.transaction()` per block.
  */
-export function openDatabase({ path, synchronous = 'FULL', readonly = false }: OpenDatabaseParameters): Database.Database {
+export function openDatabase({
+  path,
+  synchronous = 'FULL',
+  readonly = false,
+}: OpenDatabaseParameters): Database.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const db = new Database(path, { readonly })
   if (!readonly) {

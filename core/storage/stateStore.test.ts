@@ -30,7 +30,10 @@ function diffOf(spec: DiffSpec): StateDiff {
   const d = createStateDiff()
   for (const [a, v] of spec.accounts ?? []) d.accounts.set(a, v)
   for (const [a, s] of spec.storage ?? [])
-    d.storage.set(a, { cleared: s.cleared ?? false, slots: new Map((s.slots ?? []).map(([k, v]) => [k, new Uint8Array(v)])) })
+    d.storage.set(a, {
+      cleared: s.cleared ?? false,
+      slots: new Map((s.slots ?? []).map(([k, v]) => [k, new Uint8Array(v)])),
+    })
   for (const [h, c] of spec.code ?? []) d.code.set(h, c)
   return d
 }
@@ -43,7 +46,8 @@ function setup() {
   return { db, store, write, count }
 }
 
-const balanceAt = (store: ReturnType<typeof createStateStore>, block: bigint, a: Hex) => store.readerAt(block).getAccount(a)?.balance
+const balanceAt = (store: ReturnType<typeof createStateStore>, block: bigint, a: Hex) =>
+  store.readerAt(block).getAccount(a)?.balance
 const slotAt = (store: ReturnType<typeof createStateStore>, block: bigint, a: Hex, s: Hex) =>
   Array.from(store.readerAt(block).getStorage(a, s))
 
@@ -66,7 +70,12 @@ describe('createStateStore', () => {
   it('behavior: readerAt a past block returns the values as of that block', () => {
     const { store, write } = setup()
     write(0n, { accounts: [[A, acct(0n, 100n)]] })
-    write(1n, { accounts: [[A, acct(1n, 90n)], [B, acct(0n, 10n)]] })
+    write(1n, {
+      accounts: [
+        [A, acct(1n, 90n)],
+        [B, acct(0n, 10n)],
+      ],
+    })
     write(2n, { accounts: [[B, acct(0n, 15n)]] })
     write(5n, { accounts: [[A, acct(2n, 50n)]] })
 
@@ -96,7 +105,20 @@ describe('createStateStore', () => {
 
   it('behavior: storage history per slot, zero values delete', () => {
     const { store, write } = setup()
-    write(1n, { accounts: [[A, acct(1n, 0n)]], storage: [[A, { slots: [[S1, [1]], [S2, [2]]] }]] })
+    write(1n, {
+      accounts: [[A, acct(1n, 0n)]],
+      storage: [
+        [
+          A,
+          {
+            slots: [
+              [S1, [1]],
+              [S2, [2]],
+            ],
+          },
+        ],
+      ],
+    })
     write(2n, { storage: [[A, { slots: [[S1, [3, 4]]] }]] })
     write(3n, { storage: [[A, { slots: [[S2, []]] }]] })
 
@@ -114,7 +136,20 @@ describe('createStateStore', () => {
 
   it('behavior: cleared storage reads empty from the clear on, earlier blocks keep their values', () => {
     const { store, write } = setup()
-    write(1n, { accounts: [[A, acct(1n, 0n)]], storage: [[A, { slots: [[S1, [1]], [S2, [2]]] }]] })
+    write(1n, {
+      accounts: [[A, acct(1n, 0n)]],
+      storage: [
+        [
+          A,
+          {
+            slots: [
+              [S1, [1]],
+              [S2, [2]],
+            ],
+          },
+        ],
+      ],
+    })
     // block 3 clears A (re-creation) and writes S2 afresh in the same block
     write(3n, { storage: [[A, { cleared: true, slots: [[S2, [9]]] }]] })
     expect(slotAt(store, 2n, A, S1)).toEqual([1])
@@ -135,7 +170,13 @@ describe('createStateStore', () => {
 
   it('behavior: a deleted account is gone from that block on, with its storage', () => {
     const { store, write } = setup()
-    write(1n, { accounts: [[A, acct(1n, 5n)], [B, acct(0n, 1n)]], storage: [[A, { slots: [[S1, [1]]] }]] })
+    write(1n, {
+      accounts: [
+        [A, acct(1n, 5n)],
+        [B, acct(0n, 1n)],
+      ],
+      storage: [[A, { slots: [[S1, [1]]] }]],
+    })
     write(2n, { accounts: [[A, null]], storage: [[A, { cleared: true }]] })
     expect(store.readerAt(1n).getAccount(A)?.balance).toBe(5n)
     expect(slotAt(store, 1n, A, S1)).toEqual([1])
@@ -199,7 +240,16 @@ describe('createStateStore', () => {
 
   it('behavior: pruneHistory keeps a clear and a deletion that later blocks depend on', () => {
     const { store, write } = setup()
-    write(1n, { accounts: [[A, acct(1n, 5n)], [C, acct(0n, 1n)]], storage: [[A, { slots: [[S1, [1]]] }], [C, { slots: [[S1, [3]]] }]] })
+    write(1n, {
+      accounts: [
+        [A, acct(1n, 5n)],
+        [C, acct(0n, 1n)],
+      ],
+      storage: [
+        [A, { slots: [[S1, [1]]] }],
+        [C, { slots: [[S1, [3]]] }],
+      ],
+    })
     write(2n, { accounts: [[A, null]], storage: [[A, { cleared: true }]] })
     write(3n, { storage: [[C, { cleared: true }]] })
     write(8n, { accounts: [[B, acct(0n, 1n)]] })
@@ -220,7 +270,9 @@ describe('createStateStore', () => {
       const path = join(dir, 'chain.sqlite')
       const db = openDatabase({ path })
       const store = createStateStore(db)
-      db.transaction(() => store.writeDiff(1n, diffOf({ accounts: [[A, acct(3n, 9n)]], storage: [[A, { slots: [[S1, [5]]] }]] })))()
+      db.transaction(() =>
+        store.writeDiff(1n, diffOf({ accounts: [[A, acct(3n, 9n)]], storage: [[A, { slots: [[S1, [5]]] }]] })),
+      )()
       db.close()
       const db2 = openDatabase({ path })
       const store2 = createStateStore(db2)

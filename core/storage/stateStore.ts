@@ -27,13 +27,17 @@ export function createStateStore(db: Database.Database): StateStore {
     allAccounts: db.prepare('SELECT address, nonce, balance, code_hash FROM state_accounts'),
     allStorage: db.prepare('SELECT address, slot, value FROM state_storage'),
     allCode: db.prepare('SELECT hash, code FROM code'),
-    putAccount: db.prepare('INSERT OR REPLACE INTO state_accounts (address, nonce, balance, code_hash) VALUES (?, ?, ?, ?)'),
+    putAccount: db.prepare(
+      'INSERT OR REPLACE INTO state_accounts (address, nonce, balance, code_hash) VALUES (?, ?, ?, ?)',
+    ),
     delAccount: db.prepare('DELETE FROM state_accounts WHERE address = ?'),
     clearStorage: db.prepare('DELETE FROM state_storage WHERE address = ?'),
     putSlot: db.prepare('INSERT OR REPLACE INTO state_storage (address, slot, value) VALUES (?, ?, ?)'),
     delSlot: db.prepare('DELETE FROM state_storage WHERE address = ? AND slot = ?'),
     putCode: db.prepare('INSERT OR IGNORE INTO code (hash, code) VALUES (?, ?)'),
-    histAccount: db.prepare('INSERT OR REPLACE INTO account_history (address, block, nonce, balance, code_hash) VALUES (?, ?, ?, ?, ?)'),
+    histAccount: db.prepare(
+      'INSERT OR REPLACE INTO account_history (address, block, nonce, balance, code_hash) VALUES (?, ?, ?, ?, ?)',
+    ),
     histSlot: db.prepare('INSERT OR REPLACE INTO storage_history (address, slot, block, value) VALUES (?, ?, ?, ?)'),
     histClear: db.prepare('INSERT OR REPLACE INTO storage_clears (address, block) VALUES (?, ?)'),
     accountAt: db.prepare(
@@ -57,7 +61,9 @@ export function createStateStore(db: Database.Database): StateStore {
 
   return {
     loadHead() {
-      const accounts = (q.allAccounts.all() as { address: Buffer; nonce: string; balance: string; code_hash: Buffer }[]).map(
+      const accounts = (
+        q.allAccounts.all() as { address: Buffer; nonce: string; balance: string; code_hash: Buffer }[]
+      ).map(
         (r) =>
           [
             bytesToHex(r.address) as Hex,
@@ -65,7 +71,8 @@ export function createStateStore(db: Database.Database): StateStore {
           ] as [Hex, Omit<AccountState, 'storageRoot'>],
       )
       const storage = (q.allStorage.all() as { address: Buffer; slot: Buffer; value: Buffer }[]).map(
-        (r) => [bytesToHex(r.address) as Hex, bytesToHex(r.slot) as Hex, new Uint8Array(r.value)] as [Hex, Hex, Uint8Array],
+        (r) =>
+          [bytesToHex(r.address) as Hex, bytesToHex(r.slot) as Hex, new Uint8Array(r.value)] as [Hex, Hex, Uint8Array],
       )
       const code = (q.allCode.all() as { hash: Buffer; code: Buffer }[]).map(
         (r) => [bytesToHex(r.hash) as Hex, new Uint8Array(r.code)] as [Hex, Uint8Array],
@@ -110,7 +117,12 @@ export function createStateStore(db: Database.Database): StateStore {
             | undefined
           if (!r || r.nonce === null || r.balance === null || r.code_hash === null) return undefined
           // Past storage roots are not kept; execution only compares them with the empty root (EIP-7610).
-          return { nonce: BigInt(r.nonce), balance: BigInt(r.balance), codeHash: new Uint8Array(r.code_hash), storageRoot: KECCAK256_RLP }
+          return {
+            nonce: BigInt(r.nonce),
+            balance: BigInt(r.balance),
+            codeHash: new Uint8Array(r.code_hash),
+            storageRoot: KECCAK256_RLP,
+          }
         },
         getStorage(address, slot) {
           const a = hexToBytes(address)

@@ -2,7 +2,12 @@
  * The nibble index at which `a` and `b` first differ, scanning from nibble `from` and stopping at
  * `limit` or at the end of the shorter key (whichever comes first).
  */
-export function commonPrefixLength(a: Uint8Array, b: Uint8Array, from: number, limit = Number.MAX_SAFE_INTEGER): number {
+export function commonPrefixLength(
+  a: Uint8Array,
+  b: Uint8Array,
+  from: number,
+  limit = Number.MAX_SAFE_INTEGER,
+): number {
   let end = a.length < b.length ? a.length * 2 : b.length * 2
   if (limit < end) end = limit
   let i = from
@@ -18,5 +23,5 @@ export function commonPrefixLength(a: Uint8Array, b: Uint8Array, from: number, l
   while (k < byteEnd && a[k] === b[k]) k++
   i = k * 2
   if (i < end && a[k] >> 4 === b[k] >> 4) i++
-  return i < end ? i : end
+  return Math.min(i, end)
 }

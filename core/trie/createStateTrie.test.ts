@@ -47,7 +47,8 @@ class Model {
 
 // Keys over a tiny alphabet and length 0-4 force prefix keys (branch values), extensions that split
 // and merge, and nodes short enough to be inlined.
-const smallKey = () => Uint8Array.from({ length: Math.floor(Math.random() * 5) }, () => Math.floor(Math.random() * 3) * 17)
+const smallKey = () =>
+  Uint8Array.from({ length: Math.floor(Math.random() * 5) }, () => Math.floor(Math.random() * 3) * 17)
 const value = (max: number) => crypto.getRandomValues(new Uint8Array(1 + Math.floor(Math.random() * max)))
 
 describe('createStateTrie', () => {
@@ -84,7 +85,12 @@ describe('createStateTrie', () => {
   })
 
   it('behavior: get misses on prefixes, extensions of stored keys and diverging keys', () => {
-    const trie = createStateTrie({ entries: [[utf8('dog'), utf8('puppy')], [utf8('doge'), utf8('coin')]] })
+    const trie = createStateTrie({
+      entries: [
+        [utf8('dog'), utf8('puppy')],
+        [utf8('doge'), utf8('coin')],
+      ],
+    })
     for (const miss of ['', 'd', 'do', 'dogs', 'dogee', 'cat']) expect(trie.get(utf8(miss)), miss).toBeUndefined()
     expect(hex(trie.get(utf8('doge')))).toBe(hex(utf8('coin')))
   })
@@ -98,7 +104,10 @@ describe('createStateTrie', () => {
   })
 
   it('behavior: rewriting a value, or deleting an absent key, leaves the root unchanged', () => {
-    const entries = Array.from({ length: 300 }, (_, i) => [keccak256(Uint8Array.of(i >> 8, i)), Uint8Array.of(i)] as const)
+    const entries = Array.from(
+      { length: 300 },
+      (_, i) => [keccak256(Uint8Array.of(i >> 8, i)), Uint8Array.of(i)] as const,
+    )
     const trie = createStateTrie({ entries })
     const root = trie.root()
     for (const [key, v] of entries.slice(0, 50)) trie.put(key, Uint8Array.from(v))
@@ -162,7 +171,8 @@ describe('createStateTrie', () => {
 
   it('behavior: bulk loading (unsorted, duplicates, empty values) equals inserting one by one', () => {
     const entries: [Uint8Array, Uint8Array][] = []
-    for (let i = 0; i < 3000; i++) entries.push([i % 3 ? keccak256(Uint8Array.of(i % 1000)) : smallKey(), value(i % 7 ? 80 : 2)])
+    for (let i = 0; i < 3000; i++)
+      entries.push([i % 3 ? keccak256(Uint8Array.of(i % 1000)) : smallKey(), value(i % 7 ? 80 : 2)])
     entries.push([entries[5][0], new Uint8Array()])
     const oneByOne = createStateTrie()
     for (const [key, v] of entries) oneByOne.put(key, v)

@@ -27,7 +27,10 @@ describe('hashSorted', () => {
       ...Array.from({ length: 16 }, (_, i) => (i === 3 ? RLP.decode(leaf) : new Uint8Array())),
       Uint8Array.of(0xaa),
     ] as Uint8Array[])
-    const extension = RLP.encode([Uint8Array.of(0x00, 0x12), branch.length < 32 ? RLP.decode(branch) : keccak256(branch)])
+    const extension = RLP.encode([
+      Uint8Array.of(0x00, 0x12),
+      branch.length < 32 ? RLP.decode(branch) : keccak256(branch),
+    ])
     expect(hashSorted([short, long], [Uint8Array.of(0xaa), Uint8Array.of(0xbb)])).toEqual(keccak256(extension))
   })
 })

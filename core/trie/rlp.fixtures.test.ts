@@ -22,14 +22,15 @@ function toItem(input: unknown): Item {
   }
   return expect.fail(`unexpected RLP fixture input ${JSON.stringify(input)}`)
 }
-const show = (item: unknown): unknown =>
-  Array.isArray(item) ? item.map(show) : bytesToHex(item as Uint8Array)
+const show = (item: unknown): unknown => (Array.isArray(item) ? item.map(show) : bytesToHex(item as Uint8Array))
 
 describe.skipIf(!tests)('@ethereumjs/rlp: ethereum/tests RLPTests', () => {
   const valid = tests ? Object.entries(tests.read<Record<string, RlpCase>>('RLPTests/rlptest.json')) : []
   const invalid = tests ? Object.entries(tests.read<Record<string, RlpCase>>('RLPTests/invalidRLPTest.json')) : []
   const random = tests
-    ? tests.files('RLPTests/RandomRLPTests').flatMap((file) => Object.entries(tests.read<Record<string, RlpCase>>(file)))
+    ? tests
+        .files('RLPTests/RandomRLPTests')
+        .flatMap((file) => Object.entries(tests.read<Record<string, RlpCase>>(file)))
     : []
 
   for (const [name, test] of valid) {

@@ -45,7 +45,7 @@ export function sortEntries(entries: Iterable<readonly [Uint8Array, Uint8Array]>
 
 // Byte-wise comparison of `a` and `b` from byte `from` on; a proper prefix sorts first.
 function compareFrom(a: Uint8Array, b: Uint8Array, from: number): number {
-  const n = a.length < b.length ? a.length : b.length
+  const n = Math.min(a.length, b.length)
   for (let i = from; i < n; i++) {
     if (a[i] !== b[i]) return a[i] - b[i]
   }

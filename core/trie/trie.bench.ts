@@ -20,7 +20,9 @@ function bench(name: string, runs: number, fn: () => void, setup: () => void = (
   }
   times.sort((a, b) => a - b)
   const median = times[Math.floor(times.length / 2)]
-  console.log(`${name.padEnd(58)} median ${median.toFixed(2).padStart(8)} ms   best ${times[0].toFixed(2).padStart(8)} ms`)
+  console.log(
+    `${name.padEnd(58)} median ${median.toFixed(2).padStart(8)} ms   best ${times[0].toFixed(2).padStart(8)} ms`,
+  )
 }
 
 const small = random(32)

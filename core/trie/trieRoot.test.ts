@@ -26,7 +26,10 @@ describe('trieRoot', () => {
   })
 
   it('behavior: independent of entry order', () => {
-    const entries = Array.from({ length: 500 }, (_, i) => [keccak256(Uint8Array.of(i >> 8, i)), Uint8Array.of(i)] as const)
+    const entries = Array.from(
+      { length: 500 },
+      (_, i) => [keccak256(Uint8Array.of(i >> 8, i)), Uint8Array.of(i)] as const,
+    )
     const shuffled = [...entries].sort(() => Math.random() - 0.5)
     expect(trieRoot(shuffled)).toEqual(trieRoot(entries))
     expect(trieRoot(new Map(shuffled))).toEqual(trieRoot(entries))

@@ -1,10 +1,9 @@
-import type { StateManagerInterface } from '@ethereumjs/common'
-import type { AccountFields } from '@ethereumjs/common'
+import type { AccountFields, StateManagerInterface } from '@ethereumjs/common'
 import { Account, type Address, bytesToHex, KECCAK256_NULL, KECCAK256_RLP } from '@ethereumjs/util'
 import type { Hex } from 'viem'
 import { keccak256 } from '../../core/crypto/keccak256.ts'
 import { BaseError } from '../../core/errors/base.ts'
-import { type AccountState, type StateDiff, type StateReader, type StorageDiff } from './types.ts'
+import type { AccountState, StateDiff, StateReader, StorageDiff } from './types.ts'
 
 /** Thrown when ethereumjs asks this state view for something it deliberately does not do (trie roots, proofs). */
 export class StateViewUnsupportedError extends BaseError {

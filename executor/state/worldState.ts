@@ -30,7 +30,11 @@ const EMPTY = new Uint8Array(0)
  * only to produce roots: reads go to the flat maps, and each block's root costs one pass over the
  * nodes its diff dirtied.
  */
-export function createWorldState({ accounts = [], storage = [], code = [] }: CreateWorldStateParameters = {}): WorldState {
+export function createWorldState({
+  accounts = [],
+  storage = [],
+  code = [],
+}: CreateWorldStateParameters = {}): WorldState {
   const accountMap = new Map<Hex, AccountState>()
   const storageMap = new Map<Hex, Map<Hex, Uint8Array>>()
   const codeMap = new Map<Hex, Uint8Array>()

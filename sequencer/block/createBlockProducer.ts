@@ -1,8 +1,8 @@
 import { bytesToHex } from '@ethereumjs/util'
 import type { Address, Hash, Hex } from 'viem'
+import { hexToBytes } from 'viem'
 import { nextBaseFee } from '../../core/chain/buildHeader.ts'
 import { keccak256 } from '../../core/crypto/keccak256.ts'
-import { hexToBytes } from 'viem'
 import type { BlockEnv } from '../../executor/types.ts'
 import type { Node } from '../node/createNode.ts'
 import { sealBlock } from './sealBlock.ts'
@@ -55,7 +55,12 @@ export function createBlockProducer(node: Node): BlockProducer {
     }
     const picked = mempool.select({ baseFee: env.baseFeePerGas, maxGas: env.gasLimit, maxTxs: config.BLOCK_MAX_TXS })
     const tExec = performance.now()
-    const result = await node.executor.executeBlock({ state: node.world, env, txs: picked.map((p) => p.tx), mode: 'build' })
+    const result = await node.executor.executeBlock({
+      state: node.world,
+      env,
+      txs: picked.map((p) => p.tx),
+      mode: 'build',
+    })
     const tSeal = performance.now()
     const block = sealBlock(node.common, env, result)
     const senders = new Set<Address>(picked.map((p) => p.sender))
@@ -70,7 +75,8 @@ export function createBlockProducer(node: Node): BlockProducer {
     })()
     node.setHead(block)
     lastBlockAt = Date.now()
-    for (const r of result.rejected) log.debug({ tx: bytesToHex(r.tx.hash()), reason: r.reason }, 'left tx out of block')
+    for (const r of result.rejected)
+      log.debug({ tx: bytesToHex(r.tx.hash()), reason: r.reason }, 'left tx out of block')
     for (const d of dropped) log.info({ tx: d.hash, sender: d.sender }, 'dropped stale tx from pool')
     if (env.number % 64n === 0n && env.number > BigInt(config.STATE_HISTORY_BLOCKS))
       stateStore.pruneHistory(env.number - BigInt(config.STATE_HISTORY_BLOCKS))

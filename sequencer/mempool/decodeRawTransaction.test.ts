@@ -32,7 +32,8 @@ const rules: IntakeRules = {
   minBaseFee: 1_000_000n,
 }
 
-const decode = (raw: Hex | Uint8Array, seq = 0) => decodeRawTransaction(typeof raw === 'string' ? hexToBytes(raw) : raw, rules, seq)
+const decode = (raw: Hex | Uint8Array, seq = 0) =>
+  decodeRawTransaction(typeof raw === 'string' ? hexToBytes(raw) : raw, rules, seq)
 
 /** The error a decode throws (fails the test if none). */
 function rejection(raw: Hex | Uint8Array): BaseError {
@@ -45,7 +46,8 @@ function rejection(raw: Hex | Uint8Array): BaseError {
   throw new Error('expected the transaction to be rejected')
 }
 
-const signTx = (tx: TransactionSerializable) => account.signTransaction(tx as Parameters<typeof account.signTransaction>[0])
+const signTx = (tx: TransactionSerializable) =>
+  account.signTransaction(tx as Parameters<typeof account.signTransaction>[0])
 
 const eip1559 = (over: Partial<TransactionSerializable> = {}) =>
   signTx({
@@ -61,12 +63,30 @@ const eip1559 = (over: Partial<TransactionSerializable> = {}) =>
   } as TransactionSerializable)
 
 const legacy = (over: Partial<TransactionSerializable> = {}) =>
-  signTx({ type: 'legacy', chainId: CHAIN_ID, nonce: 0, to: TO, value: 1n, gas: 21_000n, gasPrice: 2n * GWEI, ...over } as TransactionSerializable)
+  signTx({
+    type: 'legacy',
+    chainId: CHAIN_ID,
+    nonce: 0,
+    to: TO,
+    value: 1n,
+    gas: 21_000n,
+    gasPrice: 2n * GWEI,
+    ...over,
+  } as TransactionSerializable)
 
 const q = (n: bigint) => (n === 0n ? '0x' : numberToHex(n))
 
 /** A signed type-2 tx built by hand, bypassing viem's field checks (e.g. tip above fee cap). */
-async function rawEip1559(f: { chainId: bigint; nonce: bigint; tip: bigint; feeCap: bigint; gas: bigint; to: Address; value: bigint; data: Hex }): Promise<Hex> {
+async function rawEip1559(f: {
+  chainId: bigint
+  nonce: bigint
+  tip: bigint
+  feeCap: bigint
+  gas: bigint
+  to: Address
+  value: bigint
+  data: Hex
+}): Promise<Hex> {
   const fields: Hex[] = [q(f.chainId), q(f.nonce), q(f.tip), q(f.feeCap), q(f.gas), f.to, q(f.value), f.data]
   const unsigned = toRlp([...fields, []])
   const hash = keccak256(`0x02${unsigned.slice(2)}`)

@@ -48,7 +48,8 @@ export function decodeRawTransaction(raw: Uint8Array, rules: IntakeRules, seq = 
       throw new InvalidSenderError({ cause: err })
     if (msg.includes('maxFeePerGas cannot be less than maxPriorityFeePerGas')) throw new TipAboveFeeCapError()
     if (msg.includes('overflow') || msg.includes('2^64') || msg.includes('2^256')) throw new GasUintOverflowError()
-    if (msg.includes('chain ID') || msg.includes('chain id')) throw new InvalidChainIdError({ expected: rules.chainId, got: -1n })
+    if (msg.includes('chain ID') || msg.includes('chain id'))
+      throw new InvalidChainIdError({ expected: rules.chainId, got: -1n })
     throw new TxDecodeError({ cause: err })
   }
   if (!tx.isSigned()) throw new InvalidSenderError()
@@ -59,7 +60,8 @@ export function decodeRawTransaction(raw: Uint8Array, rules: IntakeRules, seq = 
     throw new InvalidSenderError({ cause: err })
   }
   if (tx.gasLimit > U64_MAX) throw new GasUintOverflowError()
-  if (tx.gasLimit > rules.blockGasLimit) throw new GasLimitExceededError({ gas: tx.gasLimit, limit: rules.blockGasLimit })
+  if (tx.gasLimit > rules.blockGasLimit)
+    throw new GasLimitExceededError({ gas: tx.gasLimit, limit: rules.blockGasLimit })
   const intrinsic = tx.getIntrinsicGas()
   if (tx.gasLimit < intrinsic) throw new IntrinsicGasTooLowError({ gas: tx.gasLimit, needed: intrinsic })
   const floor = tx.getMinimumGasLimit()

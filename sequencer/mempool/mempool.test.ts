@@ -31,12 +31,36 @@ const rules: IntakeRules = {
 }
 
 let seq = 0
-type TxOpts = { from?: number; nonce?: number; feeCap?: bigint; tip?: bigint; gas?: bigint; value?: bigint; legacy?: boolean }
+type TxOpts = {
+  from?: number
+  nonce?: number
+  feeCap?: bigint
+  tip?: bigint
+  gas?: bigint
+  value?: bigint
+  legacy?: boolean
+}
 
 /** A pool tx from a viem-signed tx, decoded the way the node decodes it. */
-async function ptx({ from = 0, nonce = 0, feeCap = 10n * GWEI, tip = GWEI, gas = 21_000n, value = 0n, legacy }: TxOpts = {}): Promise<PooledTx> {
+async function ptx({
+  from = 0,
+  nonce = 0,
+  feeCap = 10n * GWEI,
+  tip = GWEI,
+  gas = 21_000n,
+  value = 0n,
+  legacy,
+}: TxOpts = {}): Promise<PooledTx> {
   const raw = legacy
-    ? await accounts[from].signTransaction({ type: 'legacy', chainId: CHAIN_ID, nonce, to: TO, value, gas, gasPrice: feeCap })
+    ? await accounts[from].signTransaction({
+        type: 'legacy',
+        chainId: CHAIN_ID,
+        nonce,
+        to: TO,
+        value,
+        gas,
+        gasPrice: feeCap,
+      })
     : await accounts[from].signTransaction({
         type: 'eip1559',
         chainId: CHAIN_ID,
@@ -305,7 +329,9 @@ describe('createMempool', () => {
       state.balances.set(addr(0), cost - 1n)
       const err = rejection(() => pool.add(tx))
       expect(err.name).toBe('InsufficientFundsError')
-      expect(err.shortMessage).toBe(`insufficient funds for gas * price + value: balance ${cost - 1n}, tx cost ${cost}, overshot 1`)
+      expect(err.shortMessage).toBe(
+        `insufficient funds for gas * price + value: balance ${cost - 1n}, tx cost ${cost}, overshot 1`,
+      )
       state.balances.set(addr(0), cost)
       expect(pool.add(tx)).toEqual({})
     })
@@ -451,7 +477,11 @@ describe('createMempool', () => {
 
     it('behavior: maxTxs caps the block', async () => {
       const { pool } = setup()
-      const txs = [await ptx({ from: 0, tip: 3n * GWEI }), await ptx({ from: 1, tip: 2n * GWEI }), await ptx({ from: 2, tip: GWEI })]
+      const txs = [
+        await ptx({ from: 0, tip: 3n * GWEI }),
+        await ptx({ from: 1, tip: 2n * GWEI }),
+        await ptx({ from: 2, tip: GWEI }),
+      ]
       for (const t of txs) pool.add(t)
       expect(pool.select({ baseFee: GWEI, maxGas: 30_000_000n, maxTxs: 2 })).toEqual(txs.slice(0, 2))
     })

@@ -1,5 +1,4 @@
 import type { Address, Hash } from 'viem'
-import type { Logger } from '../../core/log/logger.ts'
 import {
   AlreadyKnownError,
   InsufficientFundsError,
@@ -8,6 +7,7 @@ import {
   ReplacementUnderpricedError,
   TxPoolOverflowError,
 } from '../../core/errors/tx.ts'
+import type { Logger } from '../../core/log/logger.ts'
 import { effectiveTip, type PooledTx } from './pooledTx.ts'
 
 /**
@@ -55,7 +55,15 @@ export type MempoolDeps = {
 }
 
 /** Creates an empty pool. */
-export function createMempool({ state, log, maxTxs, maxPerSender, maxNonceGap, priceBumpPercent, onEvict }: MempoolDeps): Mempool {
+export function createMempool({
+  state,
+  log,
+  maxTxs,
+  maxPerSender,
+  maxNonceGap,
+  priceBumpPercent,
+  onEvict,
+}: MempoolDeps): Mempool {
   const byHash = new Map<Hash, PooledTx>()
   const bySender = new Map<Address, Map<bigint, PooledTx>>()
 
@@ -91,7 +99,8 @@ export function createMempool({ state, log, maxTxs, maxPerSender, maxNonceGap, p
       if (byHash.has(tx.hash)) throw new AlreadyKnownError()
       const next = state.nonce(tx.sender)
       if (tx.nonce < next) throw new NonceTooLowError({ next, nonce: tx.nonce })
-      if (tx.nonce > next + BigInt(maxNonceGap)) throw new NonceTooHighError({ next, nonce: tx.nonce, maxGap: maxNonceGap })
+      if (tx.nonce > next + BigInt(maxNonceGap))
+        throw new NonceTooHighError({ next, nonce: tx.nonce, maxGap: maxNonceGap })
       const balance = state.balance(tx.sender)
       if (balance < tx.cost) throw new InsufficientFundsError({ balance, cost: tx.cost })
       let q = bySender.get(tx.sender)

@@ -1,7 +1,7 @@
+import type { Hash } from 'viem'
+import type { StoredBlock } from '../../core/storage/chainStore.ts'
 import type { ChainEvents, RpcLog } from '../rpc/types.ts'
 import type { Node } from './createNode.ts'
-import type { StoredBlock } from '../../core/storage/chainStore.ts'
-import type { Hash } from 'viem'
 
 /** Adapts the node's events to what the WebSocket subscriptions listen to. */
 export function chainEvents(node: Node): ChainEvents {

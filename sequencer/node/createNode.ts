@@ -24,7 +24,9 @@ import { createMempool, type Mempool } from '../mempool/mempool.ts'
 export class StateUnavailableError extends BaseError {
   override name = 'StateUnavailableError' as const
   constructor({ block, oldest }: { block: bigint; oldest: bigint }) {
-    super(`historical state unavailable for block ${block}: state is kept from block ${oldest} (the last STATE_HISTORY_BLOCKS blocks)`)
+    super(
+      `historical state unavailable for block ${block}: state is kept from block ${oldest} (the last STATE_HISTORY_BLOCKS blocks)`,
+    )
   }
 }
 

@@ -1,10 +1,10 @@
 import { numberToHex } from 'viem'
+import { z } from 'zod'
 import { InvalidParamsError } from '../../../core/errors/rpc.ts'
 import type { Node } from '../../node/createNode.ts'
 import { blockNumberSchema, hexOrDecimal64Schema, parseParams } from '../params.ts'
 import type { MethodTable } from '../types.ts'
 import { resolveBlockNumber } from './resolveBlock.ts'
-import { z } from 'zod'
 
 /** The tip this sequencer suggests: it orders by tip but has room to spare, so a token tip is enough. */
 export const SUGGESTED_TIP = 1_000_000n
@@ -32,7 +32,9 @@ export function feeMethods(node: Node, pendingBaseFee: () => bigint): MethodTabl
           const p = percentiles[i]
           if (p < 0 || p > 100) throw new InvalidParamsError({ reason: `invalid reward percentile: ${p}` })
           if (i > 0 && p < percentiles[i - 1])
-            throw new InvalidParamsError({ reason: `invalid reward percentile: #${i - 1}:${percentiles[i - 1]} > #${i}:${p}` })
+            throw new InvalidParamsError({
+              reason: `invalid reward percentile: #${i - 1}:${percentiles[i - 1]} > #${i}:${p}`,
+            })
         }
       }
       const head = node.head().number

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import type { Hash, Hex } from 'viem'
-import { LimitExceededError, ResourceNotFoundError } from '../../../core/errors/rpc.ts'
-import { InvalidParamsError } from '../../../core/errors/rpc.ts'
+import { z } from 'zod'
+import { InvalidParamsError, LimitExceededError, ResourceNotFoundError } from '../../../core/errors/rpc.ts'
 import type { StoredBlock } from '../../../core/storage/chainStore.ts'
 import type { Node } from '../../node/createNode.ts'
 import { matchesLogFilter } from '../logFilter.ts'
 import { type LogFilterCriteria, logFilterSchema, parseParams } from '../params.ts'
-import { z } from 'zod'
 import type { MethodTable } from '../types.ts'
 import { resolveBlockNumber } from './resolveBlock.ts'
 
@@ -32,10 +31,13 @@ export function logMethods(node: Node): MethodTable & { close(): void } {
   }
   node.events.on('block', onBlock)
   node.events.on('pendingTx', onPending)
-  const sweep = setInterval(() => {
-    const cutoff = Date.now() - node.config.FILTER_TIMEOUT_MS
-    for (const [id, f] of filters) if (f.lastPoll < cutoff) filters.delete(id)
-  }, Math.min(node.config.FILTER_TIMEOUT_MS, 60_000))
+  const sweep = setInterval(
+    () => {
+      const cutoff = Date.now() - node.config.FILTER_TIMEOUT_MS
+      for (const [id, f] of filters) if (f.lastPoll < cutoff) filters.delete(id)
+    },
+    Math.min(node.config.FILTER_TIMEOUT_MS, 60_000),
+  )
   sweep.unref()
 
   const queryLogs = (c: LogFilterCriteria, from: bigint, to: bigint) => {
@@ -96,7 +98,8 @@ export function logMethods(node: Node): MethodTable & { close(): void } {
       const [c] = parseParams(params, [logFilterSchema], { minArgs: 1 })
       if (c.blockHash) throw new InvalidParamsError({ reason: 'blockHash is not allowed in eth_newFilter' })
       const head = node.head().number
-      const next = c.fromBlock === undefined || c.fromBlock === 'latest' ? head + 1n : resolveBlockNumber(node, c.fromBlock)
+      const next =
+        c.fromBlock === undefined || c.fromBlock === 'latest' ? head + 1n : resolveBlockNumber(node, c.fromBlock)
       return install({ kind: 'logs', criteria: c, next, lastPoll: Date.now() })
     },
     eth_newBlockFilter: () => install({ kind: 'blocks', hashes: [], lastPoll: Date.now() }),
@@ -117,7 +120,8 @@ export function logMethods(node: Node): MethodTable & { close(): void } {
       const end = to > head ? head : to
       if (f.next > end) return []
       // Long gaps between polls are answered in LOG_MAX_RANGE steps rather than failing.
-      const stepEnd = end - f.next + 1n > BigInt(node.config.LOG_MAX_RANGE) ? f.next + BigInt(node.config.LOG_MAX_RANGE) - 1n : end
+      const stepEnd =
+        end - f.next + 1n > BigInt(node.config.LOG_MAX_RANGE) ? f.next + BigInt(node.config.LOG_MAX_RANGE) - 1n : end
       const logs = queryLogs(f.criteria, f.next, stepEnd)
       f.next = stepEnd + 1n
       return logs

@@ -9,6 +9,7 @@ import {
 } from '../../../core/errors/tx.ts'
 import type { SimulatedCall, SimulationResult, Simulator } from '../../../executor/simulate.ts'
 import type { StateReader } from '../../../executor/state/types.ts'
+import { EMPTY_CODE_HASH } from '../../../executor/state/worldState.ts'
 import type { BlockEnv } from '../../../executor/types.ts'
 import type { Node } from '../../node/createNode.ts'
 import {
@@ -20,7 +21,6 @@ import {
   transactionCallSchema,
 } from '../params.ts'
 import type { MethodTable } from '../types.ts'
-import { EMPTY_CODE_HASH } from '../../../executor/state/worldState.ts'
 import { resolveSelector } from './resolveBlock.ts'
 
 const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000'
@@ -206,4 +206,3 @@ function translateInvalid(msg: string): string {
   if (msg.includes('gasLimit is too low') || msg.includes('intrinsic')) return 'intrinsic gas too low'
   return msg.split(' -> ')[0].split('(')[0].trim()
 }
-

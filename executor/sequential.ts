@@ -21,6 +21,14 @@ export class InvalidBlockTransactionError extends BaseError {
   }
 }
 
+/** A tx whose gas limit exceeds what is left of the block's gas (geth's ErrGasLimitReached). */
+export class BlockGasPoolError extends BaseError {
+  override name = 'BlockGasPoolError' as const
+  constructor({ gasLimit, left }: { gasLimit: bigint; left: bigint }) {
+    super(`gas limit reached: tx gas ${gasLimit}, block gas left ${left}`)
+  }
+}
+
 /** Dependencies of {@link createSequentialExecutor}. */
 export type SequentialExecutorDeps = {
   common: Common
@@ -75,6 +83,9 @@ export async function createSequentialExecutor({
         const tx = txs[i]
         let result: Awaited<ReturnType<typeof runTx>>
         try {
+          // The block's gas pool: runTx itself only compares with the whole block gas limit.
+          if (gasUsed + tx.gasLimit > env.gasLimit)
+            throw new BlockGasPoolError({ gasLimit: tx.gasLimit, left: env.gasLimit - gasUsed })
           result = await runTx(vm, { tx, block, blockGasUsed: gasUsed })
         } catch (err) {
           if (mode === 'verify')

@@ -34,6 +34,18 @@ export class OverlayStateManager implements StateManagerInterface {
   private code = new Map<Hex, Uint8Array>()
   private journal: Undo[][] = []
   private original = new Map<string, Uint8Array>()
+  /**
+   * When set, every read that this view cannot answer from its own writes (so it reaches the
+   * base) is recorded: account keys are the address, slot keys address+slot. The parallel executor
+   * validates speculative results against these.
+   */
+  reads: Set<string> | undefined
+  /** The fee recipient, whose accesses outside EVM execution (fee payment) are not reads. */
+  coinbase: Hex | undefined
+  /** Depth of EVM messages running; 0 = runTx bookkeeping (upfront cost, refunds, fee payment). */
+  execDepth = 0
+  /** Set when the coinbase was read or written while the EVM ran (a real dependency on it). */
+  coinbaseTouched = false
 
   /** EIP-2200 needs each slot's value at the start of the transaction; runTx clears this per tx. */
   readonly originalStorageCache = {
@@ -76,8 +88,10 @@ export class OverlayStateManager implements StateManagerInterface {
   }
 
   private readAccount(address: Hex): AccountState | undefined {
+    if (address === this.coinbase && this.execDepth > 0) this.coinbaseTouched = true
     const local = this.accounts.get(address)
     if (local !== undefined) return local ?? undefined
+    if (this.reads && address !== this.coinbase) this.reads.add(address)
     return this.base.getAccount(address)
   }
 
@@ -89,6 +103,7 @@ export class OverlayStateManager implements StateManagerInterface {
       if (diff.cleared) return EMPTY
     }
     if (this.accounts.get(address) === null) return EMPTY
+    if (this.reads) this.reads.add(address + slot.slice(2))
     return this.base.getStorage(address, slot)
   }
 
@@ -98,6 +113,7 @@ export class OverlayStateManager implements StateManagerInterface {
   }
 
   private writeAccount(address: Hex, value: AccountState | null): void {
+    if (address === this.coinbase && this.execDepth > 0) this.coinbaseTouched = true
     this.record({ kind: 'account', address, prev: this.accounts.get(address) })
     this.accounts.set(address, value)
   }

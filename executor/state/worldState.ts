@@ -21,6 +21,8 @@ export type WorldState = StateReader & {
   accounts(): IterableIterator<[Hex, AccountState]>
   /** Every storage slot of an account. */
   storageOf(address: Hex): ReadonlyMap<Hex, Uint8Array> | undefined
+  /** The whole flat state, for seeding worker replicas. */
+  snapshot(): { accounts: [Hex, AccountState][]; storage: [Hex, Hex, Uint8Array][]; code: [Hex, Uint8Array][] }
 }
 
 const EMPTY = new Uint8Array(0)
@@ -67,6 +69,11 @@ export function createWorldState({
     stateRoot: () => accountTrie.root(),
     accounts: () => accountMap.entries(),
     storageOf: (address) => storageMap.get(address),
+    snapshot() {
+      const storage: [Hex, Hex, Uint8Array][] = []
+      for (const [a, slots] of storageMap) for (const [s, v] of slots) storage.push([a, s, v])
+      return { accounts: [...accountMap.entries()], storage, code: [...codeMap.entries()] }
+    },
     applyDiff(diff) {
       for (const [hash, bytes] of diff.code) codeMap.set(hash, bytes)
       for (const [address, sdiff] of diff.storage) {

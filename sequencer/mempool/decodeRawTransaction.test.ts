@@ -297,6 +297,13 @@ describe('decodeRawTransaction', () => {
     expect(err.shortMessage).toBe('exceeds block gas limit')
   })
 
+  it('error: a gas limit above uint64 overflows', async () => {
+    const err = rejection(await eip1559({ gas: 2n ** 64n }))
+    expect(err.name).toBe('GasUintOverflowError')
+    expect(err.shortMessage).toBe('gas uint64 overflow')
+    expect(rejection(await eip1559({ gas: 2n ** 64n - 1n })).shortMessage).toBe('exceeds block gas limit')
+  })
+
   it('error: intrinsic gas too low (transfer with gas 20000)', async () => {
     const err = rejection(await eip1559({ gas: 20_000n }))
     expect(err.name).toBe('IntrinsicGasTooLowError')

@@ -345,7 +345,10 @@ describe('JSON-RPC protocol errors', () => {
     const named = await post({ jsonrpc: '2.0', id: 3, method: 'eth_getBalance', params: { address: sender.address } })
     expect(named.json).toEqual({ jsonrpc: '2.0', id: 3, error: { code: -32602, message: 'non-array args' } })
     const badAddress = await call('eth_getBalance', ['0x1234', 'latest'])
-    expect(badAddress.error).toEqual({ code: -32602, message: 'invalid argument 0: hex string has length 4, want 40 for common.Address' })
+    expect(badAddress.error).toEqual({
+      code: -32602,
+      message: 'invalid argument 0: hex string has length 4, want 40 for common.Address',
+    })
   })
 
   it('behavior: a batch mixing good and bad calls is answered in order, each on its own', async () => {

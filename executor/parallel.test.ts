@@ -1,0 +1,253 @@
+import { readFileSync } from 'node:fs'
+import { createAccessList2930Tx, createFeeMarket1559Tx, createLegacyTx, type TypedTransaction } from '@ethereumjs/tx'
+import { bytesToHex, hexToBytes, KECCAK256_NULL } from '@ethereumjs/util'
+import { encodeFunctionData, getContractAddress, type Hex } from 'viem'
+import { privateKeyToAddress } from 'viem/accounts'
+import { afterAll, describe, expect, test } from 'vitest'
+import { compileSolidity } from '../contracts/compile.ts'
+import { createChainCommon } from '../core/chain/createChainCommon.ts'
+import { devAccounts } from '../core/chain/devAccounts.ts'
+import { genesisDiff } from '../core/chain/genesis.ts'
+import { createParallelExecutor, type ParallelExecutor } from './parallel.ts'
+import { createSequentialExecutor } from './sequential.ts'
+import { createWorldState, type WorldState } from './state/worldState.ts'
+import type { BlockEnv, ExecuteBlockResult } from './types.ts'
+
+// Differential test: the parallel executor must return exactly what the sequential one returns
+// (every receipt field, rejections, every account and slot, the state root) on random blocks full
+// of deliberate conflicts. Fixed seeds in CI; PARALLEL_FUZZ_BLOCKS=500 for a soak run.
+
+const common = createChainCommon({ chainId: 901901 })
+const BLOCKS = Number(process.env.PARALLEL_FUZZ_BLOCKS ?? 12)
+const SEEDS = (process.env.PARALLEL_FUZZ_SEEDS ?? '1,2').split(',').map(Number)
+const COINBASE = '0x4200000000000000000000000000000000000011'
+
+const sources = {
+  'Kitchen.sol': readFileSync(new URL('./testing/Kitchen.sol', import.meta.url), 'utf8'),
+  'Token.sol': `// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+contract Token is ERC20 { constructor() ERC20("T", "T") { _mint(msg.sender, 1e30); } }`,
+}
+const compiled = compileSolidity({ sources })
+const kitchen = compiled.Kitchen
+const token = compiled.Token
+
+function prng(seed: number) {
+  let s = seed >>> 0 || 1
+  return () => {
+    s ^= s << 13
+    s ^= s >>> 17
+    s ^= s << 5
+    return (s >>> 0) / 4294967296
+  }
+}
+
+const extraKeys = Array.from({ length: 24 }, (_, i) => `0x${(i + 1).toString(16).padStart(64, '7')}` as Hex)
+const keys = [...devAccounts().map((a) => a.privateKey), ...extraKeys]
+const addrs = keys.map((k) => privateKeyToAddress(k).toLowerCase() as Hex)
+
+function freshState(): WorldState {
+  const w = createWorldState()
+  const g = genesisDiff()
+  for (const a of addrs.slice(10))
+    g.accounts.set(a, { nonce: 0n, balance: 10n ** 20n, codeHash: KECCAK256_NULL, storageRoot: new Uint8Array() })
+  w.applyDiff(g)
+  return w
+}
+
+const env = (n: bigint): BlockEnv => ({
+  number: n,
+  timestamp: 1_700_000_000n + n,
+  coinbase: COINBASE,
+  gasLimit: 60_000_000n,
+  baseFeePerGas: 7n,
+  prevRandao: `0x${'22'.repeat(32)}`,
+  parentHash: `0x${(n + 1000n).toString(16).padStart(64, '0')}`,
+  parentBeaconBlockRoot: `0x${'00'.repeat(32)}`,
+})
+
+function sign(
+  from: number,
+  nonce: bigint,
+  f: {
+    to?: Hex
+    value?: bigint
+    data?: Hex
+    gas?: bigint
+    kind?: number
+    accessList?: { address: Hex; storageKeys: Hex[] }[]
+    tip?: bigint
+  },
+): TypedTransaction {
+  const base = { nonce, to: f.to, value: f.value ?? 0n, data: f.data ?? '0x', gasLimit: f.gas ?? 400_000n }
+  const pk = hexToBytes(keys[from])
+  if (f.kind === 0) return createLegacyTx({ ...base, gasPrice: 20n }, { common }).sign(pk)
+  if (f.kind === 1)
+    return createAccessList2930Tx(
+      { ...base, gasPrice: 20n, chainId: 901901n, accessList: f.accessList ?? [] },
+      { common },
+    ).sign(pk)
+  return createFeeMarket1559Tx(
+    { ...base, maxFeePerGas: 30n, maxPriorityFeePerGas: f.tip ?? 2n, chainId: 901901n, accessList: f.accessList ?? [] },
+    { common },
+  ).sign(pk)
+}
+
+function summarize(r: ExecuteBlockResult) {
+  return {
+    stateRoot: r.stateRoot,
+    receiptsRoot: r.receiptsRoot,
+    transactionsRoot: r.transactionsRoot,
+    logsBloom: r.logsBloom,
+    gasUsed: r.gasUsed,
+    receipts: r.receipts.map(({ encoded, ...rest }) => ({ ...rest, encoded: bytesToHex(encoded) })),
+    rejected: r.rejected.map((x) => bytesToHex(x.tx.hash())),
+  }
+}
+
+function dump(w: WorldState) {
+  const out: Record<string, unknown> = {}
+  for (const [a, acct] of w.accounts()) {
+    const slots = Object.fromEntries([...(w.storageOf(a) ?? new Map()).entries()].map(([k, v]) => [k, bytesToHex(v)]))
+    out[a] = {
+      nonce: acct.nonce,
+      balance: acct.balance,
+      code: bytesToHex(acct.codeHash),
+      root: bytesToHex(acct.storageRoot),
+      slots,
+    }
+  }
+  return out
+}
+
+let parallel: ParallelExecutor | undefined
+afterAll(async () => {
+  await parallel?.close()
+})
+
+describe('parallel executor', () => {
+  test('behavior: equals sequential on random conflicting blocks (differential fuzz)', {
+    timeout: 600_000,
+  }, async () => {
+    parallel = await createParallelExecutor({ common, blockHash: () => undefined, workers: 2, minParallelTxs: 1 })
+    const sequential = await createSequentialExecutor({ common, blockHash: () => undefined })
+    for (const seed of SEEDS) {
+      const rand = prng(seed)
+      const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]
+      const A = freshState()
+      const B = freshState()
+      const nonces = new Map<number, bigint>()
+      const next = (i: number) => {
+        const n = nonces.get(i) ?? 0n
+        nonces.set(i, n + 1n)
+        return n
+      }
+      // Setup block: deploy the token and the kitchen from account 0.
+      const tokenAddr = getContractAddress({ from: addrs[0], nonce: 0n }).toLowerCase() as Hex
+      const kitchenAddr = getContractAddress({ from: addrs[0], nonce: 1n }).toLowerCase() as Hex
+      const setup = [
+        sign(0, next(0), { data: token.bytecode, gas: 3_000_000n }),
+        sign(0, next(0), { data: kitchen.bytecode, gas: 3_000_000n }),
+      ]
+      for (let i = 1; i < 20; i++)
+        setup.push(
+          sign(0, next(0), {
+            to: tokenAddr,
+            data: encodeFunctionData({ abi: token.abi, functionName: 'transfer', args: [addrs[i], 10n ** 24n] }),
+          }),
+        )
+      const s1 = await sequential.executeBlock({ state: A, env: env(1n), txs: setup, mode: 'build' })
+      const p1 = await parallel.executeBlock({ state: B, env: env(1n), txs: setup, mode: 'build' })
+      expect(summarize(p1)).toEqual(summarize(s1))
+
+      const call = (fn: string, args: unknown[]) =>
+        encodeFunctionData({ abi: kitchen.abi, functionName: fn, args } as never)
+      const tcall = (fn: string, args: unknown[]) =>
+        encodeFunctionData({ abi: token.abi, functionName: fn, args } as never)
+      let reExec = 0
+      for (let b = 2n; b < BigInt(BLOCKS) + 2n; b++) {
+        const txs: TypedTransaction[] = []
+        const count = 20 + Math.floor(rand() * 60)
+        for (let k = 0; k < count; k++) {
+          const from = Math.floor(rand() * addrs.length)
+          const r = rand()
+          const kind = pick([0, 1, 2, 2, 2])
+          const to = pick(addrs)
+          let tx: TypedTransaction
+          if (r < 0.25) tx = sign(from, next(from), { to, value: BigInt(Math.floor(rand() * 1e6)), kind, gas: 21_000n })
+          else if (r < 0.4)
+            tx = sign(from, next(from), {
+              to: tokenAddr,
+              data: tcall('transfer', [to, BigInt(Math.floor(rand() * 1e9))]),
+              kind,
+            })
+          else if (r < 0.45)
+            tx = sign(from, next(from), { to: tokenAddr, data: tcall('approve', [pick(addrs), 5n]), kind })
+          else if (r < 0.55)
+            tx = sign(from, next(from), {
+              to: kitchenAddr,
+              data: call('store', [BigInt(Math.floor(rand() * 4)), BigInt(k)]),
+              kind,
+            })
+          else if (r < 0.6) tx = sign(from, next(from), { to: kitchenAddr, data: call('fail', [3n]), kind })
+          else if (r < 0.64)
+            tx = sign(from, next(from), { to: kitchenAddr, data: call('burn', [5_000n]), gas: 60_000n, kind })
+          else if (r < 0.68)
+            tx = sign(from, next(from), { to: kitchenAddr, data: call('transient', [BigInt(k)]), kind })
+          else if (r < 0.72)
+            tx = sign(from, next(from), {
+              to: kitchenAddr,
+              data: call('deploy', [`0x${(Number(b) * 100 + k).toString(16).padStart(64, '0')}`]),
+              gas: 1_000_000n,
+              kind,
+            })
+          else if (r < 0.75)
+            tx = sign(from, next(from), { to: kitchenAddr, data: call('ephemeral', []), value: 77n, kind })
+          else if (r < 0.78) tx = sign(from, next(from), { to: kitchenAddr, data: call('balanceOfCoinbase', []), kind })
+          else if (r < 0.8) tx = sign(from, next(from), { data: kitchen.bytecode, gas: 2_000_000n, kind })
+          else if (r < 0.83) {
+            // Drain the sender, then a later tx of it cannot pay.
+            tx = sign(from, next(from), { to, value: 10n ** 26n, gas: 21_000n, kind })
+          } else if (r < 0.88)
+            // An access list that lies (declares slots the tx never touches, omits those it does).
+            tx = sign(from, next(from), {
+              to: kitchenAddr,
+              data: call('store', [9n, BigInt(k)]),
+              kind: 2,
+              accessList: [{ address: tokenAddr, storageKeys: [`0x${'01'.padStart(64, '0')}`] }],
+            })
+          else if (r < 0.9)
+            tx = sign(from, next(from) + 3n, { to, value: 1n, gas: 21_000n }) // nonce gap: left out
+          else if (r < 0.93) tx = sign(from, next(from), { to: COINBASE, value: 5n, gas: 21_000n })
+          else tx = sign(from, next(from), { to, value: 1n, gas: 21_000n, tip: BigInt(Math.floor(rand() * 5)) })
+          txs.push(tx)
+        }
+        const s = await sequential.executeBlock({ state: A, env: env(b), txs, mode: 'build' })
+        const p = await parallel.executeBlock({ state: B, env: env(b), txs, mode: 'build' })
+        reExec += p.stats.reExecutions
+        const ps = summarize(p)
+        const ss = summarize(s)
+        if (JSON.stringify(ps, bigintJson) !== JSON.stringify(ss, bigintJson)) {
+          // Both results, for the bug report.
+          console.error(
+            `seed ${seed} block ${b}\nsequential: ${JSON.stringify(ss, bigintJson, 1)}\nparallel: ${JSON.stringify(ps, bigintJson, 1)}`,
+          )
+        }
+        expect(ps).toEqual(ss)
+        // Nonces the block did not consume are reused by the next block's txs.
+        for (const x of s.rejected) {
+          const i = addrs.indexOf(x.tx.getSenderAddress().toString() as Hex)
+          const acct = A.getAccount(addrs[i])
+          nonces.set(i, acct?.nonce ?? 0n)
+        }
+      }
+      expect(dump(B)).toEqual(dump(A))
+      expect(reExec).toBeGreaterThan(0)
+    }
+  })
+})
+
+function bigintJson(_k: string, v: unknown) {
+  return typeof v === 'bigint' ? v.toString() : v
+}

@@ -1,0 +1,384 @@
+import type { Common } from '@ethereumjs/common'
+import type { TypedTransaction } from '@ethereumjs/tx'
+import { bytesToHex, KECCAK256_NULL } from '@ethereumjs/util'
+import { Bloom, createVM, encodeReceipt, runTx } from '@ethereumjs/vm'
+import type { Hex } from 'viem'
+import type { Logger } from '../core/log/logger.ts'
+import { orderedTrieRoot } from '../core/trie/orderedTrieRoot.ts'
+import { assignLanes, buildLanes } from './parallel/lanes.ts'
+import type { TxOutcome } from './parallel/messages.ts'
+import { createWorkerPool, type WorkerPool } from './parallel/workerPool.ts'
+import {
+  BlockGasPoolError,
+  createSequentialExecutor,
+  type ExecuteBlockParameters,
+  InvalidBlockTransactionError,
+  toEjsBlock,
+} from './sequential.ts'
+import { createDiffView } from './state/diffView.ts'
+import { OverlayStateManager } from './state/overlayStateManager.ts'
+import { createStateDiff, type StateDiff } from './state/types.ts'
+import { applySystemCalls } from './systemCalls.ts'
+import type { ExecuteBlockResult, ExecutedReceipt, RejectedTx } from './types.ts'
+
+/** What one block's parallel execution did, for logs, the RPC and the dashboard. */
+export type BlockExecutionStats = {
+  mode: 'parallel' | 'sequential'
+  reason?: string
+  txs: number
+  lanes: number
+  largestLane: number
+  speculativeHits: number
+  reExecutions: number
+  predictMs: number
+  mergeMs: number
+  rootMs: number
+  totalMs: number
+}
+
+/** Dependencies of {@link createParallelExecutor}. */
+export type ParallelExecutorDeps = {
+  common: Common
+  blockHash(n: bigint): Uint8Array | undefined
+  workers: number
+  log?: Logger
+  /** Blocks with fewer txs run sequentially: below this, thread hand-offs cost more than they save. */
+  minParallelTxs?: number
+}
+
+/** The parallel executor: same interface and, by construction and by test, same results as the sequential one. */
+export type ParallelExecutor = {
+  executeBlock(params: ExecuteBlockParameters): Promise<ExecuteBlockResult & { stats: BlockExecutionStats }>
+  close(): Promise<void>
+}
+
+const EMPTY_CODE = bytesToHex(KECCAK256_NULL)
+
+/**
+ * Creates the parallel executor.
+ *
+ * 1. Predict: lanes (same sender, or a recently conflicting contract) are spread over the workers by
+ *    gas; each worker runs its lanes from the block's pre-state, recording every tx's reads and writes.
+ * 2. Merge, in block order on this thread: a tx whose reads no earlier tx of another lane wrote keeps
+ *    its speculative result; otherwise it is re-executed here on the merged state (never accepted
+ *    blindly), and the rest of its lane follows it. Fees to the coinbase merge as deltas unless the
+ *    EVM itself touched the coinbase.
+ * 3. The block's diff goes to the head state (state root) and to every worker's replica.
+ */
+export async function createParallelExecutor({
+  common,
+  blockHash,
+  workers,
+  log,
+  minParallelTxs = 16,
+}: ParallelExecutorDeps): Promise<ParallelExecutor> {
+  const sequential = await createSequentialExecutor({ common, blockHash })
+  const pool: WorkerPool = createWorkerPool({ size: Math.max(1, workers) })
+  const overlay = new OverlayStateManager({
+    getAccount: () => undefined,
+    getStorage: () => new Uint8Array(),
+    getCode: () => undefined,
+  })
+  const blockchain = {
+    async getBlock(n: number | bigint) {
+      const h = blockHash(BigInt(n)) ?? new Uint8Array(32)
+      return { hash: () => h }
+    },
+    async putBlock() {},
+    shallowCopy() {
+      return blockchain
+    },
+  }
+  const vm = await createVM({ common, stateManager: overlay, blockchain: blockchain as never })
+  const hot = new Map<Hex, bigint>() // contract -> block number until which it stays hot
+
+  async function syncWorkers(params: ExecuteBlockParameters, version: string) {
+    if (pool.version === version) return
+    await pool.init({
+      chainId: Number(common.chainId()),
+      hardfork: common.hardfork(),
+      snapshot: params.state.snapshot(),
+      version,
+    })
+  }
+
+  async function runSequential(params: ExecuteBlockParameters, reason: string, t0: number) {
+    const r = await sequential.executeBlock(params)
+    pool.applyDiff(r.diff, r.stateRoot)
+    const stats: BlockExecutionStats = {
+      mode: 'sequential',
+      reason,
+      txs: params.txs.length,
+      lanes: 1,
+      largestLane: params.txs.length,
+      speculativeHits: 0,
+      reExecutions: 0,
+      predictMs: 0,
+      mergeMs: 0,
+      rootMs: 0,
+      totalMs: performance.now() - t0,
+    }
+    return { ...r, stats }
+  }
+
+  async function executeBlock(params: ExecuteBlockParameters) {
+    const t0 = performance.now()
+    const { state, env, txs, mode } = params
+    const version = bytesToHex(state.stateRoot())
+    if (txs.length < minParallelTxs) {
+      if (pool.version !== version) pool.version = undefined
+      return runSequential(params, 'small block', t0)
+    }
+    try {
+      await syncWorkers(params, version)
+    } catch (err) {
+      log?.error({ err }, 'executor workers unavailable; running sequentially')
+      return runSequential(params, 'workers unavailable', t0)
+    }
+
+    // System writes (EIP-2935/4788) come first and are part of every lane's pre-state.
+    overlay.reset(state)
+    overlay.reads = undefined
+    overlay.coinbase = undefined
+    await applySystemCalls(vm, overlay, env)
+    const systemDiff = overlay.takeDiff()
+
+    const senders = txs.map((t) => t.getSenderAddress().toString() as Hex)
+    const tos = txs.map((t) => (t.to ? (t.to.toString() as Hex) : null))
+    for (const [k, until] of hot) if (until < env.number) hot.delete(k)
+    const { lanes, weights } = buildLanes({ senders, tos, gas: txs.map((t) => t.gasLimit), hot: new Set(hot.keys()) })
+    const laneOf = new Int32Array(txs.length)
+    lanes.forEach((lane, li) => {
+      for (const i of lane) laneOf[i] = li
+    })
+    const perWorker = assignLanes(weights, pool.size)
+    const hashes: [bigint, Uint8Array][] = []
+    for (let n = env.number - 1n; n >= 0n && n >= env.number - 256n; n--) {
+      const h = blockHash(n)
+      if (h) hashes.push([n, h])
+    }
+
+    const outcomes: TxOutcome[] = new Array(txs.length)
+    try {
+      const runs = perWorker.map((laneIds, w) => {
+        if (laneIds.length === 0) return Promise.resolve(undefined)
+        const raws: Uint8Array[] = []
+        const entries: [number, number, number, Hex][] = []
+        const workerLanes: number[][] = []
+        let offset = 0
+        for (const li of laneIds) {
+          const positions: number[] = []
+          for (const i of lanes[li]) {
+            const raw = txs[i].serialize()
+            positions.push(entries.length)
+            entries.push([i, offset, raw.length, senders[i]])
+            raws.push(raw)
+            offset += raw.length
+          }
+          workerLanes.push(positions)
+        }
+        const buf = new Uint8Array(offset)
+        let o = 0
+        for (const r of raws) {
+          buf.set(r, o)
+          o += r.length
+        }
+        return pool
+          .run(w, { version, env, systemDiff, blockHashes: hashes, raw: buf, txs: entries, lanes: workerLanes })
+          .then((res) => {
+            for (const out of res.outcomes) outcomes[out.index] = out
+          })
+      })
+      await Promise.all(runs)
+    } catch (err) {
+      log?.error({ err }, 'executor worker failed; running the block sequentially')
+      pool.version = undefined
+      return runSequential(params, 'worker failed', t0)
+    }
+    const tMerge = performance.now()
+
+    // Merge in block order.
+    const view = createDiffView(state, createStateDiff())
+    view.apply(systemDiff)
+    const block = toEjsBlock(common, env)
+    const coinbase = env.coinbase.toLowerCase() as Hex
+    const lastWriter = new Map<string, number>()
+    const accepted = new Uint8Array(txs.length)
+    const poisoned = new Uint8Array(lanes.length)
+    const included: TypedTransaction[] = []
+    const rejected: RejectedTx[] = []
+    const receipts: ExecutedReceipt[] = []
+    const bloom = new Bloom(undefined, common)
+    let gasUsed = 0n
+    let hits = 0
+    let reExecutions = 0
+    let merged = 0
+
+    const noteWrites = (diff: StateDiff, i: number) => {
+      for (const a of diff.accounts.keys()) lastWriter.set(a, i)
+      for (const [a, s] of diff.storage) {
+        if (s.cleared) lastWriter.set(`c${a}`, i)
+        for (const slot of s.slots.keys()) lastWriter.set(a + slot.slice(2), i)
+      }
+    }
+    const readsValid = (o: TxOutcome, lane: number) => {
+      for (const key of o.reads) {
+        const w = lastWriter.get(key)
+        if (w !== undefined && !(laneOf[w] === lane && accepted[w])) return false
+        if (key.length > 42) {
+          const c = lastWriter.get(`c${key.slice(0, 42)}`)
+          if (c !== undefined && !(laneOf[c] === lane && accepted[c])) return false
+        }
+      }
+      return true
+    }
+    const creditCoinbase = (delta: bigint) => {
+      const cur = view.getAccount(coinbase)
+      const next = {
+        nonce: cur?.nonce ?? 0n,
+        balance: (cur?.balance ?? 0n) + delta,
+        codeHash: cur?.codeHash ?? KECCAK256_NULL,
+        storageRoot: cur?.storageRoot ?? new Uint8Array(),
+      }
+      // Fee payment touches the coinbase: an empty one is removed (EIP-161), as runTx's cleanup does.
+      const empty = next.nonce === 0n && next.balance === 0n && bytesToHex(next.codeHash) === EMPTY_CODE
+      const d = createStateDiff()
+      if (empty) {
+        if (!cur) return
+        d.accounts.set(coinbase, null)
+        d.storage.set(coinbase, { cleared: true, slots: new Map() })
+      } else d.accounts.set(coinbase, next)
+      view.apply(d)
+    }
+    const record = (
+      tx: TypedTransaction,
+      i: number,
+      r: { status: 0 | 1; gasUsed: bigint; logs: TxOutcome['logs']; bloom: Uint8Array; createdAddress: Hex | null },
+    ) => {
+      gasUsed += r.gasUsed
+      included.push(tx)
+      const base = { cumulativeBlockGasUsed: gasUsed, bitvector: r.bloom, logs: r.logs, status: r.status }
+      receipts.push({
+        txHash: bytesToHex(tx.hash()) as Hex,
+        txType: tx.type,
+        from: senders[i],
+        to: tos[i],
+        status: r.status,
+        gasUsed: r.gasUsed,
+        cumulativeGasUsed: gasUsed,
+        effectiveGasPrice: effectivePrice(tx, env.baseFeePerGas),
+        contractAddress: r.createdAddress,
+        logs: r.logs.map(([a, t, d]) => ({
+          address: bytesToHex(a) as Hex,
+          topics: t.map((x) => bytesToHex(x) as Hex),
+          data: bytesToHex(d) as Hex,
+        })),
+        logsBloom: bytesToHex(r.bloom) as Hex,
+        encoded: encodeReceipt(base as never, tx.type),
+      })
+      bloom.or(new Bloom(r.bloom, common))
+    }
+    const reject = (tx: TypedTransaction, i: number, reason: string, cause?: unknown) => {
+      if (mode === 'verify')
+        throw new InvalidBlockTransactionError({
+          index: i,
+          hash: bytesToHex(tx.hash()) as Hex,
+          cause: cause ?? new Error(reason),
+        })
+      rejected.push({ tx, reason })
+    }
+
+    for (let i = 0; i < txs.length; i++) {
+      const tx = txs[i]
+      const o = outcomes[i]
+      const lane = laneOf[i]
+      if (gasUsed + tx.gasLimit > env.gasLimit) {
+        const err = new BlockGasPoolError({ gasLimit: tx.gasLimit, left: env.gasLimit - gasUsed })
+        poisoned[lane] = 1
+        reject(tx, i, err.message, err)
+        continue
+      }
+      const speculativeOk = !poisoned[lane] && readsValid(o, lane) && !(o.coinbaseTouched && merged > 0)
+      if (speculativeOk) {
+        hits++
+        if (o.invalid) {
+          reject(tx, i, o.invalid)
+          continue
+        }
+        view.apply(o.writes)
+        if (!o.coinbaseTouched) creditCoinbase(o.minerValue)
+        accepted[i] = 1
+        noteWrites(o.writes, i)
+        record(tx, i, o)
+        merged++
+        continue
+      }
+      // Re-execute on the merged state; the rest of the lane saw the speculative version.
+      reExecutions++
+      if (!poisoned[lane] && tos[i] && (o.reads.length > 0 || o.coinbaseTouched)) hot.set(tos[i]!, env.number + 32n)
+      poisoned[lane] = 1
+      overlay.reset(view)
+      overlay.reads = undefined
+      overlay.coinbase = undefined
+      let r: Awaited<ReturnType<typeof runTx>>
+      try {
+        r = await runTx(vm, { tx, block, blockGasUsed: gasUsed })
+      } catch (err) {
+        overlay.takeDiff()
+        reject(tx, i, (err as Error).message, err)
+        continue
+      }
+      const writes = overlay.takeDiff()
+      view.apply(writes)
+      noteWrites(writes, i)
+      lastWriter.set(coinbase, i)
+      record(tx, i, {
+        status: (r.receipt as { status: 0 | 1 }).status,
+        gasUsed: r.totalGasSpent,
+        logs: r.receipt.logs as TxOutcome['logs'],
+        bloom: r.bloom.bitvector,
+        createdAddress: r.createdAddress ? (r.createdAddress.toString() as Hex) : null,
+      })
+      merged++
+    }
+    const tRoot = performance.now()
+    const diff = view.diff
+    const stateRoot = bytesToHex(state.applyDiff(diff)) as Hex
+    pool.applyDiff(diff, stateRoot)
+    const tEnd = performance.now()
+    const stats: BlockExecutionStats = {
+      mode: 'parallel',
+      txs: txs.length,
+      lanes: lanes.length,
+      largestLane: Math.max(...lanes.map((l) => l.length)),
+      speculativeHits: hits,
+      reExecutions,
+      predictMs: tMerge - t0,
+      mergeMs: tRoot - tMerge,
+      rootMs: tEnd - tRoot,
+      totalMs: tEnd - t0,
+    }
+    return {
+      included,
+      rejected,
+      receipts,
+      diff,
+      stateRoot,
+      transactionsRoot: bytesToHex(orderedTrieRoot(included.map((t) => t.serialize()))) as Hex,
+      receiptsRoot: bytesToHex(orderedTrieRoot(receipts.map((r) => r.encoded))) as Hex,
+      logsBloom: bytesToHex(bloom.bitvector) as Hex,
+      gasUsed,
+      stats,
+    }
+  }
+
+  return { executeBlock, close: () => pool.close() }
+}
+
+function effectivePrice(tx: TypedTransaction, baseFee: bigint): bigint {
+  if ('maxPriorityFeePerGas' in tx) {
+    const room = tx.maxFeePerGas - baseFee
+    return baseFee + (room < tx.maxPriorityFeePerGas ? room : tx.maxPriorityFeePerGas)
+  }
+  return (tx as { gasPrice: bigint }).gasPrice
+}

@@ -1,0 +1,133 @@
+import { parentPort } from 'node:worker_threads'
+import { createTxFromRLP } from '@ethereumjs/tx'
+import { Address, bytesToHex, hexToBytes } from '@ethereumjs/util'
+import { createVM, runTx } from '@ethereumjs/vm'
+import type { Hex } from 'viem'
+import { createChainCommon } from '../../core/chain/createChainCommon.ts'
+import { toEjsBlock } from '../sequential.ts'
+import { createDiffView, createFlatState, type FlatState } from '../state/diffView.ts'
+import { OverlayStateManager } from '../state/overlayStateManager.ts'
+import type { FromWorker, ToWorker, TxOutcome } from './messages.ts'
+
+// A VM worker: keeps a replica of the head state (seeded once, then one diff per block) and runs
+// lanes of transactions speculatively, each lane from the block's pre-state, recording what each
+// tx read and wrote. It never decides anything: the main thread validates and merges.
+
+const port = parentPort!
+let state: FlatState | undefined
+let version = ''
+let vmPromise: ReturnType<typeof setup> | undefined
+let blockHashes = new Map<bigint, Uint8Array>()
+
+async function setup(chainId: number, hardfork: string) {
+  const common = createChainCommon({ chainId, hardfork })
+  const overlay = new OverlayStateManager({
+    getAccount: () => undefined,
+    getStorage: () => new Uint8Array(),
+    getCode: () => undefined,
+  })
+  const blockchain = {
+    async getBlock(n: number | bigint) {
+      const h = blockHashes.get(BigInt(n)) ?? new Uint8Array(32)
+      return { hash: () => h }
+    },
+    async putBlock() {},
+    shallowCopy() {
+      return blockchain
+    },
+  }
+  const vm = await createVM({ common, stateManager: overlay, blockchain: blockchain as never })
+  vm.evm.events!.on('beforeMessage', () => {
+    overlay.execDepth++
+  })
+  vm.evm.events!.on('afterMessage', () => {
+    overlay.execDepth--
+  })
+  return { common, vm, overlay }
+}
+
+const post = (m: FromWorker) => port.postMessage(m)
+
+port.on('message', async (msg: ToWorker) => {
+  try {
+    if (msg.type === 'init') {
+      state = createFlatState(msg.snapshot)
+      version = msg.version
+      vmPromise = setup(msg.chainId, msg.hardfork)
+      await vmPromise
+      post({ type: 'ready', version })
+    } else if (msg.type === 'applyDiff') {
+      state!.applyDiff(msg.diff)
+      version = msg.version
+    } else if (msg.type === 'runLanes') {
+      if (msg.version !== version) throw new Error(`replica at ${version}, block wants ${msg.version}`)
+      const t0 = performance.now()
+      const { common, vm, overlay } = await vmPromise!
+      blockHashes = new Map(msg.blockHashes)
+      const block = toEjsBlock(common, msg.env)
+      const coinbase = msg.env.coinbase.toLowerCase() as Hex
+      const base = createDiffView(state!, msg.systemDiff)
+      const outcomes: TxOutcome[] = []
+      for (const lane of msg.lanes) {
+        const laneView = createDiffView(base)
+        for (const pos of lane) {
+          const [index, offset, length, sender] = msg.txs[pos]
+          const tx = createTxFromRLP(msg.raw.subarray(offset, offset + length), { common, freeze: false })
+          const from = new Address(hexToBytes(sender))
+          Object.defineProperty(tx, 'getSenderAddress', { value: () => from })
+          overlay.reset(laneView)
+          overlay.reads = new Set()
+          overlay.coinbase = coinbase
+          overlay.execDepth = 0
+          overlay.coinbaseTouched = sender === coinbase || tx.to?.toString() === coinbase
+          let out: TxOutcome
+          try {
+            const r = await runTx(vm, { tx, block, blockGasUsed: 0n })
+            const writes = overlay.takeDiff()
+            if (!overlay.coinbaseTouched) writes.accounts.delete(coinbase)
+            out = {
+              index,
+              status: (r.receipt as { status: 0 | 1 }).status,
+              gasUsed: r.totalGasSpent,
+              logs: r.receipt.logs as TxOutcome['logs'],
+              bloom: r.bloom.bitvector,
+              createdAddress: r.createdAddress ? (r.createdAddress.toString() as Hex) : null,
+              minerValue: r.minerValue,
+              reads: [...overlay.reads],
+              writes,
+              coinbaseTouched: overlay.coinbaseTouched,
+            }
+            laneView.apply(writes)
+          } catch (err) {
+            overlay.takeDiff()
+            out = {
+              index,
+              invalid: (err as Error).message,
+              status: 0,
+              gasUsed: 0n,
+              logs: [],
+              bloom: new Uint8Array(256),
+              createdAddress: null,
+              minerValue: 0n,
+              reads: [...overlay.reads],
+              writes: { accounts: new Map(), storage: new Map(), code: new Map() },
+              coinbaseTouched: overlay.coinbaseTouched,
+            }
+          }
+          outcomes.push(out)
+        }
+      }
+      overlay.reads = undefined
+      post({ type: 'lanesDone', id: msg.id, outcomes, ms: performance.now() - t0 })
+    }
+  } catch (err) {
+    post({
+      type: 'error',
+      id: (msg as { id?: number }).id,
+      message: (err as Error).message,
+      stack: (err as Error).stack,
+    })
+  }
+})
+
+void bytesToHex

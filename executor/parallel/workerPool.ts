@@ -1,0 +1,95 @@
+import { Worker } from 'node:worker_threads'
+import { BaseError } from '../../core/errors/base.ts'
+import type { StateDiff } from '../state/types.ts'
+import type { FromWorker, StateSnapshot, ToWorker, TxOutcome } from './messages.ts'
+
+/** A worker died or answered with an error; the block falls back to sequential execution. */
+export class WorkerFailedError extends BaseError {
+  override name = 'WorkerFailedError' as const
+  constructor({ reason }: { reason: string }) {
+    super(`executor worker failed: ${reason}`, { retryable: true })
+  }
+}
+
+/** The VM workers, each holding a replica of the head state at `version`. */
+export type WorkerPool = {
+  readonly size: number
+  version: string | undefined
+  /** Seeds every replica with a full snapshot. */
+  init(params: { chainId: number; hardfork: string; snapshot: StateSnapshot; version: string }): Promise<void>
+  /** Advances every replica by one block's diff. */
+  applyDiff(diff: StateDiff, version: string): void
+  run(
+    worker: number,
+    msg: Omit<Extract<ToWorker, { type: 'runLanes' }>, 'id' | 'type'>,
+  ): Promise<{ outcomes: TxOutcome[]; ms: number }>
+  close(): Promise<void>
+}
+
+/** Starts `size` VM worker threads. */
+export function createWorkerPool({ size }: { size: number }): WorkerPool {
+  const entry = new URL('./vmWorker.ts', import.meta.url).href
+  const workers = Array.from(
+    { length: size },
+    () => new Worker(new URL('./workerBoot.mjs', import.meta.url), { workerData: { entry } }),
+  )
+  const pending = new Map<
+    number,
+    { resolve(v: { outcomes: TxOutcome[]; ms: number }): void; reject(e: unknown): void }
+  >()
+  let readyWaiters: { resolve(): void; reject(e: unknown): void }[] = []
+  let nextId = 1
+  let broken: string | undefined
+  const fail = (reason: string) => {
+    broken ??= reason
+    for (const p of pending.values()) p.reject(new WorkerFailedError({ reason }))
+    pending.clear()
+    for (const w of readyWaiters) w.reject(new WorkerFailedError({ reason }))
+    readyWaiters = []
+  }
+  for (const w of workers) {
+    w.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') readyWaiters.shift()?.resolve()
+      else if (m.type === 'lanesDone') {
+        pending.get(m.id)?.resolve({ outcomes: m.outcomes, ms: m.ms })
+        pending.delete(m.id)
+      } else if (m.type === 'error') {
+        if (m.id !== undefined && pending.has(m.id)) {
+          pending.get(m.id)!.reject(new WorkerFailedError({ reason: m.message }))
+          pending.delete(m.id)
+        } else fail(m.message)
+      }
+    })
+    w.on('error', (e) => fail(e.message))
+    w.on('exit', (code) => {
+      if (code !== 0) fail(`exited with code ${code}`)
+    })
+  }
+  const pool: WorkerPool = {
+    size,
+    version: undefined,
+    async init({ chainId, hardfork, snapshot, version }) {
+      if (broken) throw new WorkerFailedError({ reason: broken })
+      const ready = workers.map(() => new Promise<void>((resolve, reject) => readyWaiters.push({ resolve, reject })))
+      for (const w of workers) w.postMessage({ type: 'init', chainId, hardfork, snapshot, version } satisfies ToWorker)
+      await Promise.all(ready)
+      pool.version = version
+    },
+    applyDiff(diff, version) {
+      for (const w of workers) w.postMessage({ type: 'applyDiff', diff, version } satisfies ToWorker)
+      pool.version = version
+    },
+    run(worker, msg) {
+      if (broken) return Promise.reject(new WorkerFailedError({ reason: broken }))
+      const id = nextId++
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject })
+        workers[worker].postMessage({ type: 'runLanes', id, ...msg } satisfies ToWorker, [])
+      })
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()))
+    },
+  }
+  return pool
+}

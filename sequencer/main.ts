@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     await server.close().catch((err) => log.error({ err }, 'rpc close failed'))
     await producer.stop()
     closeFilters()
-    node.close()
+    await node.close()
     log.info('stopped')
     process.exit(process.exitCode ?? 0)
   }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { z } from 'zod'
 import { BaseError } from '../errors/base.ts'
 
@@ -58,6 +59,8 @@ export const configSchema = z.object({
   FILTER_TIMEOUT_MS: int(5 * 60_000, 1000),
   CORS_ORIGINS: z.string().default('*'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  EXECUTOR_WORKERS: int(availableParallelism(), 0),
+  EXECUTOR_MIN_PARALLEL_TXS: int(16, 1),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
 })
 

@@ -37,6 +37,9 @@ export type ChainStore = {
   rawTxByHash(hash: Hex): Uint8Array | undefined
   /** Logs matching the query, in chain order; returns limit+1 rows at most so callers can tell an overflow. */
   logs(query: LogQuery): Record<string, unknown>[]
+  /** The executor's statistics for block n (lanes, re-executions, time per phase). */
+  putStats(n: bigint, stats: Record<string, unknown>): void
+  stats(n: bigint): Record<string, unknown> | undefined
 }
 
 /** Creates the chain store over an open database. */
@@ -56,6 +59,8 @@ export function createChainStore(db: Database.Database): ChainStore {
     hashByNumber: db.prepare('SELECT hash FROM blocks WHERE number = ?'),
     txsOfBlock: db.prepare('SELECT hash, tx_json, receipt_json FROM txs WHERE block_number = ? ORDER BY idx'),
     txByHash: db.prepare('SELECT tx_json, receipt_json, raw FROM txs WHERE hash = ?'),
+    putStats: db.prepare('INSERT OR REPLACE INTO block_stats (number, stats_json) VALUES (?, ?)'),
+    stats: db.prepare('SELECT stats_json FROM block_stats WHERE number = ?'),
   }
   const txsOf = (n: bigint) => q.txsOfBlock.all(Number(n)) as { hash: Buffer; tx_json: string; receipt_json: string }[]
   const txRow = (hash: Hex) =>
@@ -113,6 +118,13 @@ export function createChainStore(db: Database.Database): ChainStore {
     rawTxByHash(hash) {
       const r = txRow(hash)
       return r ? new Uint8Array(r.raw) : undefined
+    },
+    putStats(n, stats) {
+      q.putStats.run(Number(n), JSON.stringify(stats))
+    },
+    stats(n) {
+      const r = q.stats.get(Number(n)) as { stats_json: string } | undefined
+      return r ? JSON.parse(r.stats_json) : undefined
     },
     logs({ fromBlock, toBlock, addresses, topics, limit }) {
       const where = ['block_number >= ?', 'block_number <= ?']

@@ -41,6 +41,9 @@ const MIGRATIONS: string[] = [
   CREATE TABLE storage_clears (address BLOB NOT NULL, block INTEGER NOT NULL, PRIMARY KEY (address, block)) WITHOUT ROWID;
   CREATE TABLE mempool (hash BLOB PRIMARY KEY, raw BLOB NOT NULL, seq INTEGER NOT NULL);
   `,
+  `
+  CREATE TABLE block_stats (number INTEGER PRIMARY KEY, stats_json TEXT NOT NULL);
+  `,
 ]
 
 /** Brings the schema up to date, each migration in its own transaction. */

@@ -69,6 +69,7 @@ export function createBlockProducer(node: Node): BlockProducer {
     const dropped = mempool.reconcile(senders)
     node.db.transaction(() => {
       chain.putBlock(block)
+      if (result.stats) chain.putStats(env.number, result.stats)
       stateStore.writeDiff(env.number, result.diff)
       mempoolStore.delete(included)
       mempoolStore.delete(dropped.map((d) => d.hash))
@@ -89,6 +90,9 @@ export function createBlockProducer(node: Node): BlockProducer {
         rejected: result.rejected.length,
         gasUsed: result.gasUsed,
         execMs: Math.round(tSeal - tExec),
+        ...(result.stats && result.stats.mode === 'parallel'
+          ? { lanes: result.stats.lanes, hits: result.stats.speculativeHits, reExecuted: result.stats.reExecutions }
+          : {}),
         ms: Math.round(ms),
       },
       'sealed block',

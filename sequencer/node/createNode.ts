@@ -14,9 +14,11 @@ import { type ChainStore, createChainStore, type StoredBlock } from '../../core/
 import { createMempoolStore, type MempoolStore } from '../../core/storage/mempoolStore.ts'
 import { type Database, openDatabase } from '../../core/storage/openDatabase.ts'
 import { createStateStore, type StateStore } from '../../core/storage/stateStore.ts'
-import { createSequentialExecutor, type SequentialExecutor } from '../../executor/sequential.ts'
+import { type BlockExecutionStats, createParallelExecutor } from '../../executor/parallel.ts'
+import { createSequentialExecutor, type ExecuteBlockParameters } from '../../executor/sequential.ts'
 import type { StateReader } from '../../executor/state/types.ts'
 import { createWorldState, type WorldState } from '../../executor/state/worldState.ts'
+import type { ExecuteBlockResult } from '../../executor/types.ts'
 import { decodeRawTransaction, type IntakeRules } from '../mempool/decodeRawTransaction.ts'
 import { createMempool, type Mempool } from '../mempool/mempool.ts'
 
@@ -28,6 +30,12 @@ export class StateUnavailableError extends BaseError {
       `historical state unavailable for block ${block}: state is kept from block ${oldest} (the last STATE_HISTORY_BLOCKS blocks)`,
     )
   }
+}
+
+/** What the producer runs blocks through: the parallel executor, or the sequential one with EXECUTOR_WORKERS=0. */
+export type BlockExecutor = {
+  executeBlock(params: ExecuteBlockParameters): Promise<ExecuteBlockResult & { stats?: BlockExecutionStats }>
+  close(): Promise<void>
 }
 
 /** Events the node emits for subscriptions, filters and waiting clients. */
@@ -44,7 +52,7 @@ export type Node = {
   mempoolStore: MempoolStore
   world: WorldState
   mempool: Mempool
-  executor: SequentialExecutor
+  executor: BlockExecutor
   events: NodeEvents
   intakeRules: IntakeRules
   head(): { number: bigint; hash: Hex; header: Record<string, unknown> }
@@ -55,7 +63,7 @@ export type Node = {
   /** Makes `block` the head after it has been persisted. */
   setHead(block: StoredBlock): void
   nextSeq(): number
-  close(): void
+  close(): Promise<void>
 }
 
 /** Opens (or creates at genesis) the node's chain under `config.DATA_DIR`. */
@@ -125,7 +133,16 @@ export async function createNode({ config, log }: { config: Config; log: Logger 
     }
     return h
   }
-  const executor = await createSequentialExecutor({ common, blockHash })
+  const executor: BlockExecutor =
+    config.EXECUTOR_WORKERS > 0
+      ? await createParallelExecutor({
+          common,
+          blockHash,
+          workers: config.EXECUTOR_WORKERS,
+          minParallelTxs: config.EXECUTOR_MIN_PARALLEL_TXS,
+          log: log.child({ component: 'executor' }),
+        })
+      : { ...(await createSequentialExecutor({ common, blockHash })), close: async () => {} }
   const mempool = createMempool({
     state: {
       nonce: (a) => world.getAccount(a)?.nonce ?? 0n,
@@ -194,7 +211,8 @@ export async function createNode({ config, log }: { config: Config; log: Logger 
       hashCache.set(block.number, hexToBytes(block.hash))
     },
     nextSeq: () => seq++,
-    close() {
+    async close() {
+      await executor.close()
       db.close()
     },
   }

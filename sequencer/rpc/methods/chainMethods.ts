@@ -75,6 +75,10 @@ export function chainMethods(node: Node): MethodTable {
       const [hash] = parseParams(params, [hashSchema], { minArgs: 1 })
       return node.chain.receiptByHash(hash) ?? null
     },
+    rollup_getBlockExecutionStats: (params) => {
+      const [tag] = parseParams(params, [blockNumberSchema], { minArgs: 1 })
+      return node.chain.stats(resolveBlockNumber(node, tag)) ?? null
+    },
     eth_getBlockReceipts: (params) => {
       const [sel] = parseParams(params, [blockParamSchema], { minArgs: 1 })
       let n: bigint

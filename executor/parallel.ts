@@ -48,6 +48,7 @@ export type ParallelExecutorDeps = {
 
 /** The parallel executor: same interface and, by construction and by test, same results as the sequential one. */
 export type ParallelExecutor = {
+  readonly common: Common
   executeBlock(params: ExecuteBlockParameters): Promise<ExecuteBlockResult & { stats: BlockExecutionStats }>
   close(): Promise<void>
 }
@@ -372,7 +373,7 @@ export async function createParallelExecutor({
     }
   }
 
-  return { executeBlock, close: () => pool.close() }
+  return { common, executeBlock, close: () => pool.close() }
 }
 
 function effectivePrice(tx: TypedTransaction, baseFee: bigint): bigint {

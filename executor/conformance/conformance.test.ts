@@ -17,13 +17,13 @@ const FIXTURES = resolve(REPO_ROOT, DEFAULT_FIXTURE_DIR)
 const SHANGHAI_EXAMPLE = join(FIXTURES, 'ValidBlocks/bcExample/shanghaiExample.json')
 
 describe.skipIf(!existsSync(FIXTURES))('ethereum/tests BlockchainTests (shared subset)', () => {
-  test('every Cancun test passes through the sequential executor', async () => {
-    const summary = await runConformance({ dir: FIXTURES, mode: 'sequential' })
+  test('every Cancun test passes through the sequential and the parallel executor', async () => {
+    const summary = await runConformance({ dir: FIXTURES, mode: 'both' })
     console.log(`conformance: ${summaryLine(summary)} (${summary.files} files, ${(summary.ms / 1000).toFixed(1)}s)`)
     expect(summary.failures).toEqual([])
     expect(summary.failed).toBe(0)
     expect(summary.passed).toBeGreaterThan(300)
-    expect(summary.executors).toEqual(['sequential'])
+    expect(summary.executors).toEqual(['sequential', 'parallel'])
   })
 })
 
@@ -97,14 +97,10 @@ describe.skipIf(!existsSync(SHANGHAI_EXAMPLE))('the harness itself (negative con
     expect(s.failures).toEqual([`${name} block 1 gasUsed expected 0x125b8 got 0x125b9`])
   })
 
-  test('--mode: parallel is reported unavailable and falls back to sequential; a second executor plugs in', async () => {
-    expect(selectExecutors('parallel')).toEqual({
-      executors: [EXECUTORS[0]],
-      notes: ['the parallel executor is not available (not implemented yet)', 'running the sequential executor only'],
-    })
-    expect(selectExecutors('both').executors.map((e) => e.name)).toEqual(['sequential'])
-    const withParallel: NamedExecutor[] = [...EXECUTORS, { name: 'parallel', create: createSequentialExecutor }]
-    const s = await runConformance({ dir, mode: 'both', available: withParallel })
+  test('--mode: selects the executors; both run every test', async () => {
+    expect(selectExecutors('parallel')).toEqual({ executors: [EXECUTORS[1]], notes: [] })
+    expect(selectExecutors('both').executors.map((e) => e.name)).toEqual(['sequential', 'parallel'])
+    const s = await runConformance({ dir, mode: 'both' })
     expect(s.executors).toEqual(['sequential', 'parallel'])
     expect(s).toMatchObject({ passed: 3, failed: 2, skipped: 1, notes: [] })
     expect(s.failures[0]).toBe('acceptedInvalid [sequential] block 1 expectException expected Whatever got accepted')
@@ -124,6 +120,5 @@ describe.skipIf(!existsSync(SHANGHAI_EXAMPLE))('the harness itself (negative con
     const lines = r.stdout.trim().split('\n')
     expect(lines.at(-1)).toBe('3 passed, 2 failed, 1 skipped')
     expect(lines).toHaveLength(3)
-    expect(r.stderr).toContain('the parallel executor is not available')
   })
 })

@@ -1,3 +1,4 @@
+import { createParallelExecutor, type ParallelExecutor } from '../parallel.ts'
 import { createSequentialExecutor, type ExecuteBlockParameters, type SequentialExecutorDeps } from '../sequential.ts'
 import type { ExecuteBlockResult } from '../types.ts'
 
@@ -26,7 +27,29 @@ export type ConformanceMode = 'sequential' | 'parallel' | 'both'
  * that the fixtures' small blocks take the parallel path rather than its sequential fallback):
  *   { name: 'parallel', create: (deps) => createParallelExecutor({ ...deps, workers: 2, minParallelTxs: 1 }) },
  */
-export const EXECUTORS: readonly NamedExecutor[] = [{ name: 'sequential', create: createSequentialExecutor }]
+export const EXECUTORS: readonly NamedExecutor[] = [
+  { name: 'sequential', create: createSequentialExecutor },
+  { name: 'parallel', create: sharedParallel },
+]
+
+// One parallel executor (one worker pool) serves every test: starting workers per test would cost
+// more than running the fixtures. Each test swaps in its own block-hash lookup.
+let parallel: Promise<ParallelExecutor> | undefined
+let currentBlockHash: SequentialExecutorDeps['blockHash'] = () => undefined
+
+async function sharedParallel(deps: SequentialExecutorDeps): Promise<BlockExecutor> {
+  currentBlockHash = deps.blockHash
+  parallel ??= createParallelExecutor({
+    common: deps.common,
+    blockHash: (n) => currentBlockHash(n),
+    workers: Number(process.env.CONFORMANCE_WORKERS ?? 2),
+    minParallelTxs: 1,
+  })
+  const exec = await parallel
+  if (exec.common.hardfork() !== deps.common.hardfork() || exec.common.chainId() !== deps.common.chainId())
+    throw new Error('the shared parallel executor serves one chain configuration')
+  return { executeBlock: (p) => exec.executeBlock(p) }
+}
 
 /** The executors `mode` asks for that exist, and a note for each one asked for that does not. */
 export function selectExecutors(

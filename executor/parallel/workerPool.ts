@@ -47,6 +47,15 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
     for (const w of readyWaiters) w.reject(new WorkerFailedError({ reason }))
     readyWaiters = []
   }
+  // Idle workers must not keep a CLI alive: they are ref'd only while a request is outstanding.
+  const inFlight = new Array<number>(size).fill(0)
+  const hold = (i: number) => {
+    if (inFlight[i]++ === 0) workers[i].ref()
+  }
+  const release = (i: number) => {
+    if (--inFlight[i] === 0) workers[i].unref()
+  }
+  for (const w of workers) w.unref()
   for (const w of workers) {
     w.on('message', (m: FromWorker) => {
       if (m.type === 'ready') readyWaiters.shift()?.resolve()
@@ -71,8 +80,15 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
     async init({ chainId, hardfork, snapshot, version }) {
       if (broken) throw new WorkerFailedError({ reason: broken })
       const ready = workers.map(() => new Promise<void>((resolve, reject) => readyWaiters.push({ resolve, reject })))
-      for (const w of workers) w.postMessage({ type: 'init', chainId, hardfork, snapshot, version } satisfies ToWorker)
-      await Promise.all(ready)
+      workers.forEach((w, i) => {
+        hold(i)
+        w.postMessage({ type: 'init', chainId, hardfork, snapshot, version } satisfies ToWorker)
+      })
+      try {
+        await Promise.all(ready)
+      } finally {
+        workers.forEach((_, i) => release(i))
+      }
       pool.version = version
     },
     applyDiff(diff, version) {
@@ -82,10 +98,11 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
     run(worker, msg) {
       if (broken) return Promise.reject(new WorkerFailedError({ reason: broken }))
       const id = nextId++
-      return new Promise((resolve, reject) => {
+      hold(worker)
+      return new Promise<{ outcomes: TxOutcome[]; ms: number }>((resolve, reject) => {
         pending.set(id, { resolve, reject })
         workers[worker].postMessage({ type: 'runLanes', id, ...msg } satisfies ToWorker, [])
-      })
+      }).finally(() => release(worker))
     },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()))

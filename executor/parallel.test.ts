@@ -131,7 +131,7 @@ describe('parallel executor', () => {
     timeout: 600_000,
   }, async () => {
     parallel = await createParallelExecutor({ common, blockHash: () => undefined, workers: 2, minParallelTxs: 1 })
-    const sequential = await createSequentialExecutor({ common, blockHash: () => undefined })
+    const sequential = await createSequentialExecutor({ common, blockHash: () => undefined, fastTransfers: false })
     for (const seed of SEEDS) {
       const rand = prng(seed)
       const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]

@@ -5,6 +5,7 @@ import { Bloom, createVM, encodeReceipt, runTx } from '@ethereumjs/vm'
 import type { Hex } from 'viem'
 import type { Logger } from '../core/log/logger.ts'
 import { orderedTrieRoot } from '../core/trie/orderedTrieRoot.ts'
+import { payCoinbase, tryFastTransfer } from './fastTransfer.ts'
 import { assignLanes, buildLanes } from './parallel/lanes.ts'
 import type { TxOutcome } from './parallel/messages.ts'
 import { createWorkerPool, type WorkerPool } from './parallel/workerPool.ts'
@@ -15,10 +16,11 @@ import {
   InvalidBlockTransactionError,
   toEjsBlock,
 } from './sequential.ts'
-import { createDiffView } from './state/diffView.ts'
+import { createDiffView, pruneNoopWrites } from './state/diffView.ts'
 import { OverlayStateManager } from './state/overlayStateManager.ts'
 import { createStateDiff, type StateDiff } from './state/types.ts'
 import { applySystemCalls } from './systemCalls.ts'
+import { hasSender, primeSender, rawOf, senderOf } from './txCache.ts'
 import type { ExecuteBlockResult, ExecutedReceipt, RejectedTx } from './types.ts'
 
 /** What one block's parallel execution did, for logs, the RPC and the dashboard. */
@@ -31,6 +33,12 @@ export type BlockExecutionStats = {
   speculativeHits: number
   reExecutions: number
   predictMs: number
+  /** Of predictMs: system calls, lanes and packing txs for the workers. */
+  prepareMs?: number
+  /** Of prepareMs: sender recovery on the workers. */
+  recoverMs?: number
+  /** Of predictMs: the slowest worker's own time (the rest is messaging). */
+  workerMs?: number
   mergeMs: number
   rootMs: number
   totalMs: number
@@ -49,11 +57,14 @@ export type ParallelExecutorDeps = {
 /** The parallel executor: same interface and, by construction and by test, same results as the sequential one. */
 export type ParallelExecutor = {
   readonly common: Common
+  /** Seeds the worker replicas with `state` now (otherwise the first block does it). */
+  prepare(state: ExecuteBlockParameters['state']): Promise<void>
   executeBlock(params: ExecuteBlockParameters): Promise<ExecuteBlockResult & { stats: BlockExecutionStats }>
   close(): Promise<void>
 }
 
 const EMPTY_CODE = bytesToHex(KECCAK256_NULL)
+const ZERO_BLOOM = new Uint8Array(256)
 
 /**
  * Creates the parallel executor.
@@ -73,7 +84,9 @@ export async function createParallelExecutor({
   log,
   minParallelTxs = 16,
 }: ParallelExecutorDeps): Promise<ParallelExecutor> {
-  const sequential = await createSequentialExecutor({ common, blockHash })
+  // Plain transfers always take the fast path here (workers too); the differential tests compare
+  // against the sequential executor with the fast path off, i.e. against runTx itself.
+  const sequential = await createSequentialExecutor({ common, blockHash, fastTransfers: true })
   const pool: WorkerPool = createWorkerPool({ size: Math.max(1, workers) })
   const overlay = new OverlayStateManager({
     getAccount: () => undefined,
@@ -122,9 +135,43 @@ export async function createParallelExecutor({
     return { ...r, stats }
   }
 
+  /** Recovers unknown senders on the workers (ecrecover is the largest fixed cost of a tx). */
+  async function recoverSenders(txs: readonly TypedTransaction[]) {
+    const todo = txs.filter((t) => !hasSender(t))
+    if (todo.length < 64) return
+    const per = Math.ceil(todo.length / pool.size)
+    await Promise.all(
+      Array.from({ length: pool.size }, async (_, w) => {
+        const part = todo.slice(w * per, (w + 1) * per)
+        if (part.length === 0) return
+        const raws = part.map(rawOf)
+        const buf = new Uint8Array(raws.reduce((s, r) => s + r.length, 0))
+        const entries: [number, number][] = []
+        let o = 0
+        for (const r of raws) {
+          buf.set(r, o)
+          entries.push([o, r.length])
+          o += r.length
+        }
+        const res = await pool.recover(w, { raw: buf, txs: entries })
+        const failed = new Set(res.failed)
+        part.forEach((tx, i) => {
+          // A tx the worker could not recover is left to the main thread, which throws as runTx would.
+          if (failed.has(i)) return
+          primeSender(
+            tx,
+            bytesToHex(res.addresses.subarray(i * 20, i * 20 + 20)) as Hex,
+            res.publicKeys.slice(i * 64, i * 64 + 64),
+          )
+        })
+      }),
+    )
+  }
+
   async function executeBlock(params: ExecuteBlockParameters) {
     const t0 = performance.now()
     const { state, env, txs, mode } = params
+    let recoverMs = 0
     const version = bytesToHex(state.stateRoot())
     if (txs.length < minParallelTxs) {
       if (pool.version !== version) pool.version = undefined
@@ -144,7 +191,10 @@ export async function createParallelExecutor({
     await applySystemCalls(vm, overlay, env)
     const systemDiff = overlay.takeDiff()
 
-    const senders = txs.map((t) => t.getSenderAddress().toString() as Hex)
+    const tRecover = performance.now()
+    await recoverSenders(txs)
+    recoverMs = performance.now() - tRecover
+    const senders = txs.map((t) => senderOf(t))
     const tos = txs.map((t) => (t.to ? (t.to.toString() as Hex) : null))
     for (const [k, until] of hot) if (until < env.number) hot.delete(k)
     const { lanes, weights } = buildLanes({ senders, tos, gas: txs.map((t) => t.gasLimit), hot: new Set(hot.keys()) })
@@ -160,6 +210,8 @@ export async function createParallelExecutor({
     }
 
     const outcomes: TxOutcome[] = new Array(txs.length)
+    let workerMs = 0
+    const tPredict = performance.now()
     try {
       const runs = perWorker.map((laneIds, w) => {
         if (laneIds.length === 0) return Promise.resolve(undefined)
@@ -170,7 +222,7 @@ export async function createParallelExecutor({
         for (const li of laneIds) {
           const positions: number[] = []
           for (const i of lanes[li]) {
-            const raw = txs[i].serialize()
+            const raw = rawOf(txs[i])
             positions.push(entries.length)
             entries.push([i, offset, raw.length, senders[i]])
             raws.push(raw)
@@ -187,6 +239,7 @@ export async function createParallelExecutor({
         return pool
           .run(w, { version, env, systemDiff, blockHashes: hashes, raw: buf, txs: entries, lanes: workerLanes })
           .then((res) => {
+            workerMs = Math.max(workerMs, res.ms)
             for (const out of res.outcomes) outcomes[out.index] = out
           })
       })
@@ -209,7 +262,11 @@ export async function createParallelExecutor({
     const included: TypedTransaction[] = []
     const rejected: RejectedTx[] = []
     const receipts: ExecutedReceipt[] = []
-    const bloom = new Bloom(undefined, common)
+    const bloomBits = new Uint8Array(256)
+    // Tips of accepted txs are summed and credited once: the coinbase balance is only needed exactly
+    // before a re-execution (which may read it) and at the end.
+    let pendingFees = 0n
+    let feesPending = false
     let gasUsed = 0n
     let hits = 0
     let reExecutions = 0
@@ -225,7 +282,10 @@ export async function createParallelExecutor({
     const readsValid = (o: TxOutcome, lane: number) => {
       for (const key of o.reads) {
         const w = lastWriter.get(key)
-        if (w !== undefined && !(laneOf[w] === lane && accepted[w])) return false
+        if (w !== undefined && !(laneOf[w] === lane && accepted[w])) {
+          if (process.env.DEBUG_CONFLICTS) console.error('conflict', o.index, key, w)
+          return false
+        }
         if (key.length > 42) {
           const c = lastWriter.get(`c${key.slice(0, 42)}`)
           if (c !== undefined && !(laneOf[c] === lane && accepted[c])) return false
@@ -250,6 +310,12 @@ export async function createParallelExecutor({
         d.storage.set(coinbase, { cleared: true, slots: new Map() })
       } else d.accounts.set(coinbase, next)
       view.apply(d)
+    }
+    const flushFees = () => {
+      if (!feesPending) return
+      creditCoinbase(pendingFees)
+      pendingFees = 0n
+      feesPending = false
     }
     const record = (
       tx: TypedTransaction,
@@ -277,7 +343,7 @@ export async function createParallelExecutor({
         logsBloom: bytesToHex(r.bloom) as Hex,
         encoded: encodeReceipt(base as never, tx.type),
       })
-      bloom.or(new Bloom(r.bloom, common))
+      for (let b = 0; b < 256; b++) bloomBits[b] |= r.bloom[b]
     }
     const reject = (tx: TypedTransaction, i: number, reason: string, cause?: unknown) => {
       if (mode === 'verify')
@@ -307,7 +373,10 @@ export async function createParallelExecutor({
           continue
         }
         view.apply(o.writes)
-        if (!o.coinbaseTouched) creditCoinbase(o.minerValue)
+        if (!o.coinbaseTouched) {
+          pendingFees += o.minerValue
+          feesPending = true
+        }
         accepted[i] = 1
         noteWrites(o.writes, i)
         record(tx, i, o)
@@ -318,9 +387,26 @@ export async function createParallelExecutor({
       reExecutions++
       if (!poisoned[lane] && tos[i] && (o.reads.length > 0 || o.coinbaseTouched)) hot.set(tos[i]!, env.number + 32n)
       poisoned[lane] = 1
+      flushFees()
       overlay.reset(view)
       overlay.reads = undefined
       overlay.coinbase = undefined
+      const fast = tryFastTransfer(tx, senders[i], overlay, env, coinbase)
+      if (fast) {
+        if ('invalid' in fast) {
+          overlay.takeDiff()
+          reject(tx, i, fast.invalid)
+          continue
+        }
+        payCoinbase(overlay, coinbase, fast.minerValue)
+        const writes = overlay.takeDiff()
+        view.apply(writes)
+        noteWrites(writes, i)
+        lastWriter.set(coinbase, i)
+        record(tx, i, { status: 1, gasUsed: fast.gasUsed, logs: [], bloom: ZERO_BLOOM, createdAddress: null })
+        merged++
+        continue
+      }
       let r: Awaited<ReturnType<typeof runTx>>
       try {
         r = await runTx(vm, { tx, block, blockGasUsed: gasUsed })
@@ -330,6 +416,7 @@ export async function createParallelExecutor({
         continue
       }
       const writes = overlay.takeDiff()
+      pruneNoopWrites(writes, view)
       view.apply(writes)
       noteWrites(writes, i)
       lastWriter.set(coinbase, i)
@@ -342,10 +429,14 @@ export async function createParallelExecutor({
       })
       merged++
     }
+    flushFees()
     const tRoot = performance.now()
     const diff = view.diff
     const stateRoot = bytesToHex(state.applyDiff(diff)) as Hex
     pool.applyDiff(diff, stateRoot)
+    const tTries = performance.now()
+    const transactionsRoot = bytesToHex(orderedTrieRoot(included.map(rawOf))) as Hex
+    const receiptsRoot = bytesToHex(orderedTrieRoot(receipts.map((r) => r.encoded))) as Hex
     const tEnd = performance.now()
     const stats: BlockExecutionStats = {
       mode: 'parallel',
@@ -355,8 +446,11 @@ export async function createParallelExecutor({
       speculativeHits: hits,
       reExecutions,
       predictMs: tMerge - t0,
+      prepareMs: tPredict - t0,
+      recoverMs,
+      workerMs,
       mergeMs: tRoot - tMerge,
-      rootMs: tEnd - tRoot,
+      rootMs: tTries - tRoot,
       totalMs: tEnd - t0,
     }
     return {
@@ -365,15 +459,30 @@ export async function createParallelExecutor({
       receipts,
       diff,
       stateRoot,
-      transactionsRoot: bytesToHex(orderedTrieRoot(included.map((t) => t.serialize()))) as Hex,
-      receiptsRoot: bytesToHex(orderedTrieRoot(receipts.map((r) => r.encoded))) as Hex,
-      logsBloom: bytesToHex(bloom.bitvector) as Hex,
+      transactionsRoot,
+      receiptsRoot,
+      logsBloom: bytesToHex(bloomBits) as Hex,
       gasUsed,
       stats,
+      timings: { executeMs: tRoot - t0, stateRootMs: tTries - tRoot, rootsMs: tEnd - tTries },
     }
   }
 
-  return { common, executeBlock, close: () => pool.close() }
+  return {
+    common,
+    executeBlock,
+    async prepare(state) {
+      const version = bytesToHex(state.stateRoot())
+      if (pool.version !== version)
+        await pool.init({
+          chainId: Number(common.chainId()),
+          hardfork: common.hardfork(),
+          snapshot: state.snapshot(),
+          version,
+        })
+    },
+    close: () => pool.close(),
+  }
 }
 
 function effectivePrice(tx: TypedTransaction, baseFee: bigint): bigint {

@@ -34,7 +34,7 @@ const env = (n: bigint): BlockEnv => ({
 /** The reference: ethereumjs's own VM on its Merkle state manager, same genesis, same txs. */
 async function reference(blocks: TypedTransaction[][]) {
   const sm = new MerkleStateManager({ common })
-  const diff = genesisDiff()
+  const diff = withEmptyAccount(genesisDiff())
   for (const [address, a] of diff.accounts) {
     const addr = new Address(hexToBytes(address))
     await sm.putAccount(addr, new Account(a!.nonce, a!.balance))
@@ -74,7 +74,7 @@ async function reference(blocks: TypedTransaction[][]) {
 
 async function ours(blocks: TypedTransaction[][]) {
   const world = createWorldState()
-  world.applyDiff(genesisDiff())
+  world.applyDiff(withEmptyAccount(genesisDiff()))
   const exec = await createSequentialExecutor({ common, blockHash: () => undefined })
   const out: { roots: string[]; receipts: { status: number; gas: bigint; logs: number }[][] } = {
     roots: [],
@@ -88,7 +88,23 @@ async function ours(blocks: TypedTransaction[][]) {
   return out
 }
 
-function tx1559(from: number, nonce: number, fields: { to?: Hex; value?: bigint; data?: Hex; gas?: bigint }) {
+// An existing empty account (possible only from genesis): a zero-value transfer to it removes it (EIP-161).
+const EMPTY_ACCOUNT = '0x00000000000000000000000000000000000e0e0e' as Hex
+function withEmptyAccount(d: ReturnType<typeof genesisDiff>) {
+  d.accounts.set(EMPTY_ACCOUNT, {
+    nonce: 0n,
+    balance: 0n,
+    codeHash: hexToBytes('0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470'),
+    storageRoot: new Uint8Array(),
+  })
+  return d
+}
+
+function tx1559(
+  from: number,
+  nonce: number,
+  fields: { to?: Hex; value?: bigint; data?: Hex; gas?: bigint; tip?: bigint; maxFee?: bigint },
+) {
   return createFeeMarket1559Tx(
     {
       nonce: BigInt(nonce),
@@ -96,8 +112,8 @@ function tx1559(from: number, nonce: number, fields: { to?: Hex; value?: bigint;
       value: fields.value ?? 0n,
       data: fields.data ?? '0x',
       gasLimit: fields.gas ?? 3_000_000n,
-      maxFeePerGas: 3_000_000_000n,
-      maxPriorityFeePerGas: 1_000_000n,
+      maxFeePerGas: fields.maxFee ?? 3_000_000_000n,
+      maxPriorityFeePerGas: fields.tip ?? 1_000_000n,
       chainId: 901901n,
     },
     { common },
@@ -134,5 +150,37 @@ describe('sequential executor', () => {
     expect(b.receipts).toEqual(a.receipts)
     expect(b.roots).toEqual(a.roots)
     expect(b.receipts[1].map((r) => r.status)).toEqual([1, 1, 0, 0, 1, 1, 1, 1, 1])
+  })
+
+  test('behavior: the transfer fast path matches runTx on every edge', async () => {
+    const fresh = (i: number) => `0x${(0xabc000 + i).toString(16).padStart(40, '0')}` as Hex
+    const legacy = (from: number, nonce: number, to: Hex, value: bigint, gasPrice: bigint, gas = 21_000n) =>
+      createLegacyTx({ nonce: BigInt(nonce), to, value, gasLimit: gas, gasPrice }, { common }).sign(keys[from])
+    const block: TypedTransaction[] = [
+      tx1559(0, 0, { to: fresh(1), value: 0n, gas: 21_000n }), // zero value to a new account: not created
+      tx1559(0, 1, { to: fresh(2), value: 5n, gas: 50_000n }), // unused gas is not charged
+      tx1559(1, 0, { to: EMPTY_ACCOUNT, value: 0n, gas: 21_000n }), // touched empty account is removed
+      tx1559(2, 0, { to: addrs[2], value: 7n, gas: 21_000n }), // self-transfer
+      tx1559(3, 0, { to: addrs[4], value: 1n, gas: 21_000n, tip: 1_500_000_000n, maxFee: 2_000_000_000n }), // tip capped by fee cap - base fee
+      tx1559(3, 1, { to: addrs[4], value: 1n, gas: 21_000n, tip: 0n }), // no tip: coinbase touched with 0
+      tx1559(4, 5, { to: addrs[5], value: 1n, gas: 21_000n }), // nonce gap: left out
+      tx1559(5, 0, { to: addrs[6], value: 10_001n * 10n ** 18n, gas: 21_000n }), // cannot pay: left out
+      tx1559(6, 0, { to: addrs[7], value: 1n, gas: 21_000n, maxFee: 100n, tip: 1n }), // below base fee: left out
+      legacy(7, 0, addrs[8], 3n, 2_000_000_000n),
+      legacy(7, 1, fresh(3), 0n, 1_000_000_000n), // legacy paying exactly the base fee
+      tx1559(8, 0, { to: '0x0000000000000000000000000000000000000004', value: 1n, gas: 50_000n }), // precompile: slow path
+      tx1559(8, 1, { to: '0x4200000000000000000000000000000000000011', value: 9n, gas: 21_000n }), // to coinbase: slow path
+      tx1559(9, 0, {
+        to: fresh(4),
+        value: 10_000n * 10n ** 18n - 21_000n * 1_001_000_000n,
+        gas: 21_000n,
+        maxFee: 1_001_000_000n,
+      }), // drains exactly
+      tx1559(9, 1, { to: fresh(5), value: 1n, gas: 21_000n }), // then cannot pay
+    ]
+    const [a, b] = [await reference([block]), await ours([block])]
+    expect(b.receipts).toEqual(a.receipts)
+    expect(b.roots).toEqual(a.roots)
+    expect(b.receipts[0]).toHaveLength(11)
   })
 })

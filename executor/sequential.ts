@@ -6,9 +6,11 @@ import { Bloom, createVM, encodeReceipt, runTx } from '@ethereumjs/vm'
 import type { Hex } from 'viem'
 import { BaseError } from '../core/errors/base.ts'
 import { orderedTrieRoot } from '../core/trie/orderedTrieRoot.ts'
+import { payCoinbase, tryFastTransfer } from './fastTransfer.ts'
 import { OverlayStateManager } from './state/overlayStateManager.ts'
 import type { WorldState } from './state/worldState.ts'
 import { applySystemCalls } from './systemCalls.ts'
+import { rawOf, senderOf } from './txCache.ts'
 import type { BlockEnv, ExecuteBlockResult, ExecutedReceipt, RejectedTx } from './types.ts'
 
 /** A transaction of a block being verified could not be included (the block is invalid). */
@@ -32,6 +34,8 @@ export class BlockGasPoolError extends BaseError {
 /** Dependencies of {@link createSequentialExecutor}. */
 export type SequentialExecutorDeps = {
   common: Common
+  /** Apply plain ETH transfers without the interpreter (default true; see fastTransfer.ts). */
+  fastTransfers?: boolean
   /** Hash of block `n` for the BLOCKHASH opcode (undefined when unknown). */
   blockHash(n: bigint): Uint8Array | undefined
 }
@@ -52,6 +56,7 @@ export type SequentialExecutor = { executeBlock(params: ExecuteBlockParameters):
 export async function createSequentialExecutor({
   common,
   blockHash,
+  fastTransfers = true,
 }: SequentialExecutorDeps): Promise<SequentialExecutor> {
   const overlay = new OverlayStateManager({
     getAccount: () => undefined,
@@ -71,8 +76,10 @@ export async function createSequentialExecutor({
   const vm = await createVM({ common, stateManager: overlay, blockchain: blockchain as never })
   return {
     async executeBlock({ state, env, txs, mode }) {
+      const t0 = performance.now()
       overlay.reset(state)
       const block = toEjsBlock(common, env)
+      const coinbase = env.coinbase.toLowerCase() as Hex
       await applySystemCalls(vm, overlay, env)
       const included: TypedTransaction[] = []
       const rejected: RejectedTx[] = []
@@ -86,6 +93,15 @@ export async function createSequentialExecutor({
           // The block's gas pool: runTx itself only compares with the whole block gas limit.
           if (gasUsed + tx.gasLimit > env.gasLimit)
             throw new BlockGasPoolError({ gasLimit: tx.gasLimit, left: env.gasLimit - gasUsed })
+          const fast = fastTransfers ? tryFastTransfer(tx, senderOf(tx), overlay, env, coinbase) : undefined
+          if (fast && 'invalid' in fast) throw new InvalidTransferError({ reason: fast.invalid })
+          if (fast) {
+            payCoinbase(overlay, coinbase, fast.minerValue)
+            gasUsed += fast.gasUsed
+            included.push(tx)
+            receipts.push(transferReceipt(tx, fast.gasUsed, gasUsed, env.baseFeePerGas))
+            continue
+          }
           result = await runTx(vm, { tx, block, blockGasUsed: gasUsed })
         } catch (err) {
           if (mode === 'verify')
@@ -99,17 +115,23 @@ export async function createSequentialExecutor({
         bloom.or(result.bloom)
       }
       const diff = overlay.takeDiff()
+      const t1 = performance.now()
       const stateRoot = bytesToHex(state.applyDiff(diff)) as Hex
+      const t2 = performance.now()
+      const transactionsRoot = bytesToHex(orderedTrieRoot(included.map(rawOf))) as Hex
+      const receiptsRoot = bytesToHex(orderedTrieRoot(receipts.map((r) => r.encoded))) as Hex
+      const t3 = performance.now()
       return {
         included,
         rejected,
         receipts,
         diff,
         stateRoot,
-        transactionsRoot: bytesToHex(orderedTrieRoot(included.map((t) => t.serialize()))) as Hex,
-        receiptsRoot: bytesToHex(orderedTrieRoot(receipts.map((r) => r.encoded))) as Hex,
+        transactionsRoot,
+        receiptsRoot,
         logsBloom: bytesToHex(bloom.bitvector) as Hex,
         gasUsed,
+        timings: { executeMs: t1 - t0, stateRootMs: t2 - t1, rootsMs: t3 - t2 },
       }
     },
   }
@@ -146,7 +168,7 @@ function toReceipt(
   return {
     txHash: bytesToHex(tx.hash()) as Hex,
     txType: tx.type,
-    from: tx.getSenderAddress().toString() as Hex,
+    from: senderOf(tx),
     to: tx.to ? (tx.to.toString() as Hex) : null,
     status: receipt.status,
     gasUsed: result.totalGasSpent,
@@ -160,6 +182,43 @@ function toReceipt(
     })),
     logsBloom: bytesToHex(result.bloom.bitvector) as Hex,
     encoded: encodeReceipt(result.receipt, tx.type),
+  }
+}
+
+const ZERO_BLOOM = new Uint8Array(256)
+
+/** The receipt of a fast-path transfer: success, no logs. */
+export function transferReceipt(
+  tx: TypedTransaction,
+  gasUsed: bigint,
+  cumulativeGasUsed: bigint,
+  baseFee: bigint,
+): ExecutedReceipt {
+  const tip = 'maxPriorityFeePerGas' in tx ? bigMin(tx.maxPriorityFeePerGas, tx.maxFeePerGas - baseFee) : 0n
+  return {
+    txHash: bytesToHex(tx.hash()) as Hex,
+    txType: tx.type,
+    from: senderOf(tx),
+    to: tx.to ? (tx.to.toString() as Hex) : null,
+    status: 1,
+    gasUsed,
+    cumulativeGasUsed,
+    effectiveGasPrice: 'maxPriorityFeePerGas' in tx ? baseFee + tip : (tx as { gasPrice: bigint }).gasPrice,
+    contractAddress: null,
+    logs: [],
+    logsBloom: `0x${'00'.repeat(256)}`,
+    encoded: encodeReceipt(
+      { status: 1, cumulativeBlockGasUsed: cumulativeGasUsed, bitvector: ZERO_BLOOM, logs: [] } as never,
+      tx.type,
+    ),
+  }
+}
+
+/** A plain transfer that cannot be applied (nonce, funds, fee cap), found by the fast path. */
+export class InvalidTransferError extends BaseError {
+  override name = 'InvalidTransferError' as const
+  constructor({ reason }: { reason: string }) {
+    super(reason)
   }
 }
 

@@ -48,4 +48,6 @@ export type ExecuteBlockResult = {
   receiptsRoot: Hex
   logsBloom: Hex
   gasUsed: bigint
+  /** Where the time went (ms): running txs, the state root, the tx and receipt roots. */
+  timings?: { executeMs: number; stateRootMs: number; rootsMs: number }
 }

@@ -12,10 +12,23 @@ export type CreateChainCommonParameters = { chainId: number | bigint; hardfork?:
  * (~25x the default noble path) and the native `keccak` for every hash the EVM and txs compute.
  */
 export function createChainCommon({ chainId, hardfork = Hardfork.Prague }: CreateChainCommonParameters): Common {
-  return createCustomCommon({ chainId: Number(chainId), name: `chain-${chainId}` }, Mainnet, {
+  const common = createCustomCommon({ chainId: Number(chainId), name: `chain-${chainId}` }, Mainnet, {
     hardfork,
-    customCrypto: { keccak256, ecrecover },
+    customCrypto: { keccak256, ecrecover, ecsign: ecsign as never },
   })
+  // Every ethereumjs tx copies its Common (re-deriving all EIP parameters: ~25 µs, a third of a
+  // transfer's decode). Ours never changes fork after creation, so one instance is shared safely.
+  common.copy = () => common
+  // ...and every tx constructor re-merges the tx params into it (JSON deep copies each time); with
+  // one shared instance a params object only needs merging once.
+  const merged = new WeakSet<object>()
+  const updateParams = common.updateParams.bind(common)
+  common.updateParams = (params) => {
+    if (merged.has(params)) return
+    merged.add(params)
+    updateParams(params)
+  }
+  return common
 }
 
 /** ecrecover through the native secp256k1 binding: returns the 64-byte uncompressed public key. */
@@ -27,4 +40,13 @@ export function ecrecover(msgHash: Uint8Array, v: bigint, r: Uint8Array, s: Uint
   sig.set(s.length > 32 ? s.subarray(s.length - 32) : s, 64 - Math.min(s.length, 32))
   const pub = secp256k1.ecdsaRecover(sig, Number(recovery), msgHash, false)
   return pub.subarray(1)
+}
+
+/** Signing through the native binding, in noble's 'recovered' layout (recovery byte, r, s) that ethereumjs expects. */
+export function ecsign(msgHash: Uint8Array, privateKey: Uint8Array): Uint8Array {
+  const { signature, recid } = secp256k1.ecdsaSign(msgHash, privateKey)
+  const out = new Uint8Array(65)
+  out[0] = recid
+  out.set(signature, 1)
+  return out
 }

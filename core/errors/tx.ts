@@ -19,11 +19,27 @@ export class NonceTooHighError extends BaseError {
   }
 }
 
-/** The sender cannot pay gas * price + value. */
+/**
+ * The sender cannot pay gas * price + value: for this tx alone, or (as geth's legacypool) on top of
+ * what its other pool txs may spend (`queued`); a replacement counts only its `bump` over the old tx.
+ */
 export class InsufficientFundsError extends BaseError {
   override name = 'InsufficientFundsError' as const
-  constructor({ balance, cost }: { balance: bigint; cost: bigint }) {
-    super(`insufficient funds for gas * price + value: balance ${balance}, tx cost ${cost}, overshot ${cost - balance}`)
+  constructor(
+    params:
+      | { balance: bigint; cost: bigint }
+      | { balance: bigint; queued: bigint; cost: bigint }
+      | { balance: bigint; queued: bigint; bump: bigint },
+  ) {
+    const { balance } = params
+    const prefix = `insufficient funds for gas * price + value: balance ${balance}`
+    super(
+      'bump' in params
+        ? `${prefix}, queued cost ${params.queued}, tx bumped ${params.bump}, overshot ${params.queued + params.bump - balance}`
+        : 'queued' in params
+          ? `${prefix}, queued cost ${params.queued}, tx cost ${params.cost}, overshot ${params.queued + params.cost - balance}`
+          : `${prefix}, tx cost ${params.cost}, overshot ${params.cost - balance}`,
+    )
   }
 }
 
@@ -133,7 +149,33 @@ export class TxPoolOverflowError extends BaseError {
 export class TxDecodeError extends BaseError {
   override name = 'TxDecodeError' as const
   constructor({ cause }: { cause?: unknown }) {
-    super(`rlp: invalid transaction: ${cause instanceof Error ? cause.message.split('\n')[0] : 'malformed'}`, { cause })
+    // First line only, and never ethereumjs's ' (tx type=… hash=… nonce=… value=…)' dump of the tx.
+    const reason = cause instanceof Error ? cause.message.split('\n')[0].split(' (tx type=')[0] : 'malformed'
+    super(`rlp: invalid transaction: ${reason}`, { cause })
+  }
+}
+
+/** A contract creation whose initcode is larger than EIP-3860 allows (2 * 24576 bytes). */
+export class MaxInitCodeSizeExceededError extends BaseError {
+  override name = 'MaxInitCodeSizeExceededError' as const
+  constructor({ size, limit }: { size: number; limit: number }) {
+    super(`max initcode size exceeded: code size ${size}, limit ${limit}`)
+  }
+}
+
+/** An EIP-7702 (set code) tx without a `to`: it cannot create a contract. */
+export class SetCodeTxCreateError extends BaseError {
+  override name = 'SetCodeTxCreateError' as const
+  constructor() {
+    super('EIP-7702 transaction cannot be used to create contract')
+  }
+}
+
+/** An EIP-7702 (set code) tx whose authorization list is empty. */
+export class EmptyAuthListError extends BaseError {
+  override name = 'EmptyAuthListError' as const
+  constructor() {
+    super('EIP-7702 transaction with empty auth list')
   }
 }
 

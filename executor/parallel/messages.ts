@@ -32,6 +32,8 @@ export type TxOutcome = {
 export type ToWorker =
   | { type: 'init'; chainId: number; hardfork: string; snapshot: StateSnapshot; version: string }
   | { type: 'applyDiff'; diff: StateDiff; version: string }
+  /** Recover senders: raw txs back to back with their [offset, length]; answers 20-byte addresses + 64-byte keys. */
+  | { type: 'recover'; id: number; raw: Uint8Array; txs: [number, number][] }
   | {
       type: 'runLanes'
       id: number
@@ -52,4 +54,5 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; version: string }
   | { type: 'lanesDone'; id: number; outcomes: TxOutcome[]; ms: number }
+  | { type: 'recovered'; id: number; addresses: Uint8Array; publicKeys: Uint8Array; failed: number[] }
   | { type: 'error'; id?: number; message: string; stack?: string }

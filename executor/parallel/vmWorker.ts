@@ -1,11 +1,13 @@
 import { parentPort } from 'node:worker_threads'
 import { createTxFromRLP } from '@ethereumjs/tx'
-import { Address, bytesToHex, hexToBytes } from '@ethereumjs/util'
+import { Address, hexToBytes } from '@ethereumjs/util'
 import { createVM, runTx } from '@ethereumjs/vm'
 import type { Hex } from 'viem'
 import { createChainCommon } from '../../core/chain/createChainCommon.ts'
+import { keccak256 } from '../../core/crypto/keccak256.ts'
+import { tryFastTransfer } from '../fastTransfer.ts'
 import { toEjsBlock } from '../sequential.ts'
-import { createDiffView, createFlatState, type FlatState } from '../state/diffView.ts'
+import { createDiffView, createFlatState, type FlatState, pruneNoopWrites } from '../state/diffView.ts'
 import { OverlayStateManager } from '../state/overlayStateManager.ts'
 import type { FromWorker, ToWorker, TxOutcome } from './messages.ts'
 
@@ -59,6 +61,22 @@ port.on('message', async (msg: ToWorker) => {
     } else if (msg.type === 'applyDiff') {
       state!.applyDiff(msg.diff)
       version = msg.version
+    } else if (msg.type === 'recover') {
+      const { common } = await vmPromise!
+      const addresses = new Uint8Array(msg.txs.length * 20)
+      const publicKeys = new Uint8Array(msg.txs.length * 64)
+      const failed: number[] = []
+      msg.txs.forEach(([offset, length], i) => {
+        try {
+          const tx = createTxFromRLP(msg.raw.subarray(offset, offset + length), { common })
+          const pub = tx.getSenderPublicKey()
+          publicKeys.set(pub, i * 64)
+          addresses.set(keccak256(pub).subarray(12), i * 20)
+        } catch {
+          failed.push(i)
+        }
+      })
+      post({ type: 'recovered', id: msg.id, addresses, publicKeys, failed })
     } else if (msg.type === 'runLanes') {
       if (msg.version !== version) throw new Error(`replica at ${version}, block wants ${msg.version}`)
       const t0 = performance.now()
@@ -81,10 +99,30 @@ port.on('message', async (msg: ToWorker) => {
           overlay.execDepth = 0
           overlay.coinbaseTouched = sender === coinbase || tx.to?.toString() === coinbase
           let out: TxOutcome
+          const fast = tryFastTransfer(tx, sender, overlay, msg.env, coinbase)
+          if (fast) {
+            const writes = overlay.takeDiff()
+            out =
+              'invalid' in fast
+                ? { ...NO_EFFECT, index, invalid: fast.invalid, reads: [...overlay.reads], writes: emptyDiff() }
+                : {
+                    ...NO_EFFECT,
+                    index,
+                    status: 1,
+                    gasUsed: fast.gasUsed,
+                    minerValue: fast.minerValue,
+                    reads: [...overlay.reads],
+                    writes,
+                  }
+            if (!('invalid' in fast)) laneView.apply(writes)
+            outcomes.push(out)
+            continue
+          }
           try {
             const r = await runTx(vm, { tx, block, blockGasUsed: 0n })
             const writes = overlay.takeDiff()
             if (!overlay.coinbaseTouched) writes.accounts.delete(coinbase)
+            pruneNoopWrites(writes, laneView)
             out = {
               index,
               status: (r.receipt as { status: 0 | 1 }).status,
@@ -130,4 +168,14 @@ port.on('message', async (msg: ToWorker) => {
   }
 })
 
-void bytesToHex
+const ZERO_BLOOM = new Uint8Array(256)
+const emptyDiff = () => ({ accounts: new Map(), storage: new Map(), code: new Map() })
+const NO_EFFECT = {
+  status: 0 as 0 | 1,
+  gasUsed: 0n,
+  logs: [] as TxOutcome['logs'],
+  bloom: ZERO_BLOOM,
+  createdAddress: null,
+  minerValue: 0n,
+  coinbaseTouched: false,
+}

@@ -23,6 +23,11 @@ export type WorkerPool = {
     worker: number,
     msg: Omit<Extract<ToWorker, { type: 'runLanes' }>, 'id' | 'type'>,
   ): Promise<{ outcomes: TxOutcome[]; ms: number }>
+  /** Recovers the senders of raw txs on one worker. */
+  recover(
+    worker: number,
+    msg: Omit<Extract<ToWorker, { type: 'recover' }>, 'id' | 'type'>,
+  ): Promise<Extract<FromWorker, { type: 'recovered' }>>
   close(): Promise<void>
 }
 
@@ -33,10 +38,8 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
     { length: size },
     () => new Worker(new URL('./workerBoot.mjs', import.meta.url), { workerData: { entry } }),
   )
-  const pending = new Map<
-    number,
-    { resolve(v: { outcomes: TxOutcome[]; ms: number }): void; reject(e: unknown): void }
-  >()
+  // One table for both reply kinds; each request knows what it will get back.
+  const pending = new Map<number, { resolve(v: never): void; reject(e: unknown): void }>()
   let readyWaiters: { resolve(): void; reject(e: unknown): void }[] = []
   let nextId = 1
   let broken: string | undefined
@@ -60,7 +63,10 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
     w.on('message', (m: FromWorker) => {
       if (m.type === 'ready') readyWaiters.shift()?.resolve()
       else if (m.type === 'lanesDone') {
-        pending.get(m.id)?.resolve({ outcomes: m.outcomes, ms: m.ms })
+        pending.get(m.id)?.resolve({ outcomes: m.outcomes, ms: m.ms } as never)
+        pending.delete(m.id)
+      } else if (m.type === 'recovered') {
+        pending.get(m.id)?.resolve(m as never)
         pending.delete(m.id)
       } else if (m.type === 'error') {
         if (m.id !== undefined && pending.has(m.id)) {
@@ -87,7 +93,7 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
       try {
         await Promise.all(ready)
       } finally {
-        workers.forEach((_, i) => release(i))
+        for (let i = 0; i < workers.length; i++) release(i)
       }
       pool.version = version
     },
@@ -100,8 +106,17 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
       const id = nextId++
       hold(worker)
       return new Promise<{ outcomes: TxOutcome[]; ms: number }>((resolve, reject) => {
-        pending.set(id, { resolve, reject })
+        pending.set(id, { resolve: resolve as (v: never) => void, reject })
         workers[worker].postMessage({ type: 'runLanes', id, ...msg } satisfies ToWorker, [])
+      }).finally(() => release(worker))
+    },
+    recover(worker, msg) {
+      if (broken) return Promise.reject(new WorkerFailedError({ reason: broken }))
+      const id = nextId++
+      hold(worker)
+      return new Promise<Extract<FromWorker, { type: 'recovered' }>>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: never) => void, reject })
+        workers[worker].postMessage({ type: 'recover', id, ...msg } satisfies ToWorker)
       }).finally(() => release(worker))
     },
     async close() {

@@ -90,3 +90,28 @@ export function createFlatState(snapshot: {
     },
   }
 }
+
+/**
+ * Removes writes that leave a value as `base` has it (the EVM re-writes an account it only touched,
+ * e.g. a call with zero value, and SSTOREs can store the same value). Such writes change nothing,
+ * and keeping them would make every caller of a contract look like it conflicts with every other.
+ */
+export function pruneNoopWrites(diff: StateDiff, base: StateReader): void {
+  for (const [address, a] of diff.accounts) {
+    if (a === null) continue
+    const b = base.getAccount(address)
+    if (b && b.nonce === a.nonce && b.balance === a.balance && equalBytes(b.codeHash, a.codeHash))
+      diff.accounts.delete(address)
+  }
+  for (const [address, s] of diff.storage) {
+    if (s.cleared) continue
+    for (const [slot, v] of s.slots) if (equalBytes(base.getStorage(address, slot), v)) s.slots.delete(slot)
+    if (s.slots.size === 0) diff.storage.delete(address)
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}

@@ -87,6 +87,20 @@ export class OverlayStateManager implements StateManagerInterface {
     return diff
   }
 
+  /** Reads an account as the EVM would (recorded like any read); for the transfer fast path. */
+  peekAccount(address: Hex): AccountState | undefined {
+    return this.readAccount(address)
+  }
+
+  /** Writes an account (null deletes it, with its storage); for the transfer fast path. */
+  setAccount(address: Hex, value: AccountState | null): void {
+    if (value === null) {
+      this.writeAccount(address, null)
+      this.record({ kind: 'storage', address, prev: this.storage.get(address) })
+      this.storage.set(address, { cleared: true, slots: new Map() })
+    } else this.writeAccount(address, value)
+  }
+
   private readAccount(address: Hex): AccountState | undefined {
     if (address === this.coinbase && this.execDepth > 0) this.coinbaseTouched = true
     const local = this.accounts.get(address)

@@ -14,7 +14,7 @@ import { privateKeyToAccount, sign } from 'viem/accounts'
 import { describe, expect, it } from 'vitest'
 import { createChainCommon } from '../../core/chain/createChainCommon.ts'
 import { BaseError } from '../../core/errors/base.ts'
-import { decodeRawTransaction, type IntakeRules, MAX_TX_SIZE } from './decodeRawTransaction.ts'
+import { decodeRawTransaction, type IntakeRules, MAX_INITCODE_SIZE, MAX_TX_SIZE } from './decodeRawTransaction.ts'
 
 const CHAIN_ID = 901901
 const PK = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80' as const
@@ -92,6 +92,19 @@ async function rawEip1559(f: {
   const hash = keccak256(`0x02${unsigned.slice(2)}`)
   const sig = await sign({ hash, privateKey: PK })
   return `0x02${toRlp([...fields, [], q(BigInt(sig.yParity ?? 0)), sig.r, sig.s]).slice(2)}` as Hex
+}
+
+/** Signs the unsigned RLP fields of a typed tx by hand (no field checks), appending yParity, r, s. */
+async function signTyped(type: number, fields: (Hex | Hex[] | Hex[][])[]): Promise<Hex> {
+  const prefix = numberToHex(type, { size: 1 })
+  const hash = keccak256(`${prefix}${toRlp(fields as never).slice(2)}` as Hex)
+  const sig = await sign({ hash, privateKey: PK })
+  return `${prefix}${toRlp([...fields, q(BigInt(sig.yParity ?? 0)), sig.r, sig.s] as never).slice(2)}` as Hex
+}
+
+/** Unsigned EIP-7702 fields: chainId, nonce, tip, fee cap, gas, to, value, data, access list, authorizations. */
+async function raw7702({ to = TO as Hex, auth }: { to?: Hex; auth: Hex[][] }): Promise<Hex> {
+  return signTyped(4, [q(BigInt(CHAIN_ID)), '0x', q(GWEI), q(2n * GWEI), q(100_000n), to, '0x', '0x', [], auth])
 }
 
 /** Replaces s by n - s and flips the recovery bit: the same signature in its malleable (high-s) form. */
@@ -378,6 +391,75 @@ describe('decodeRawTransaction', () => {
     const err = rejection(raw)
     expect(err.name).toBe('TipAboveFeeCapError')
     expect(err.shortMessage).toBe('max priority fee per gas higher than max fee per gas')
+  })
+
+  it('behavior: initcode of exactly 49152 bytes is accepted, and a call may carry more calldata', async () => {
+    const initcode = `0x${'01'.repeat(MAX_INITCODE_SIZE)}` as Hex
+    const create = decode(await eip1559({ to: undefined, data: initcode, gas: 2_000_000n, value: 0n }))
+    expect(create.tx.to).toBeUndefined()
+    expect(create.tx.data.length).toBe(49_152)
+    const call = decode(await eip1559({ data: `0x${'01'.repeat(MAX_INITCODE_SIZE + 1)}`, gas: 2_000_000n }))
+    expect(call.tx.data.length).toBe(49_153)
+  })
+
+  it('error: initcode over 49152 bytes (EIP-3860)', async () => {
+    const data = `0x${'01'.repeat(MAX_INITCODE_SIZE + 1)}` as Hex
+    for (const raw of [
+      await eip1559({ to: undefined, data, gas: 2_000_000n, value: 0n }),
+      await legacy({ to: undefined, data, gas: 2_000_000n, value: 0n }),
+      await signTx({ type: 'eip2930', chainId: CHAIN_ID, nonce: 0, data, gas: 2_000_000n, gasPrice: GWEI }),
+    ]) {
+      const err = rejection(raw)
+      expect(err.name).toBe('MaxInitCodeSizeExceededError')
+      expect(err.shortMessage).toBe('max initcode size exceeded: code size 49153, limit 49152')
+    }
+    // checked before the intrinsic gas, as geth does
+    const low = rejection(await eip1559({ to: undefined, data, gas: 21_000n, value: 0n }))
+    expect(low.shortMessage).toBe('max initcode size exceeded: code size 49153, limit 49152')
+  })
+
+  it('error: EIP-7702 tx without a to cannot create a contract', async () => {
+    const authorization = await account.signAuthorization({ address: TO, chainId: CHAIN_ID, nonce: 1 })
+    const auth = [
+      [q(BigInt(CHAIN_ID)), TO, q(1n), q(BigInt(authorization.yParity ?? 0)), authorization.r, authorization.s],
+    ]
+    expect(decode(await raw7702({ auth })).tx.type).toBe(4)
+    const err = rejection(await raw7702({ to: '0x', auth }))
+    expect(err.name).toBe('SetCodeTxCreateError')
+    expect(err.shortMessage).toBe('EIP-7702 transaction cannot be used to create contract')
+  })
+
+  it('error: EIP-7702 tx with an empty authorization list', async () => {
+    const err = rejection(await raw7702({ auth: [] }))
+    expect(err.name).toBe('EmptyAuthListError')
+    expect(err.shortMessage).toBe('EIP-7702 transaction with empty auth list')
+  })
+
+  it('error: a typed tx whose chain id is a list is undecodable', async () => {
+    const raw = await eip1559()
+    const fields = fromRlp(`0x${raw.slice(4)}`) as Hex[]
+    const bad = `0x02${toRlp([[fields[0]], ...fields.slice(1)] as never).slice(2)}` as Hex
+    const err = rejection(bad)
+    expect(err.name).toBe('TxDecodeError')
+    expect(err.shortMessage).toBe('rlp: invalid transaction: expected input string or byte for chain id')
+    expect(rejection('0x01c0').shortMessage).toBe('rlp: invalid transaction: too few elements')
+  })
+
+  it('error: a decode error never carries ethereumjs’s dump of the tx', async () => {
+    // ethereumjs rejects gas * price above 2^256 - 1 with '… (tx type=1 hash=… nonce=… value=… signed=… hf=…)'
+    const raw = await signTx({
+      type: 'eip2930',
+      chainId: CHAIN_ID,
+      nonce: 0,
+      to: TO,
+      gas: 21_000n,
+      gasPrice: 2n ** 256n - 1n,
+      accessList: [],
+    })
+    const err = rejection(raw)
+    expect(err.name).toBe('TxDecodeError')
+    expect(err.shortMessage).toBe('rlp: invalid transaction: gasLimit * gasPrice cannot exceed MAX_INTEGER')
+    expect(err.message).not.toContain('tx type=')
   })
 
   it('error: garbage bytes', () => {

@@ -4,13 +4,16 @@ import { createTxFromRLP, type TypedTransaction } from '@ethereumjs/tx'
 import { bytesToBigInt, bytesToHex } from '@ethereumjs/util'
 import type { Address, Hash } from 'viem'
 import {
+  EmptyAuthListError,
   FeeCapTooLowError,
   GasLimitExceededError,
   GasUintOverflowError,
   IntrinsicGasTooLowError,
   InvalidChainIdError,
   InvalidSenderError,
+  MaxInitCodeSizeExceededError,
   OversizedDataError,
+  SetCodeTxCreateError,
   TipAboveFeeCapError,
   TxDecodeError,
   TxTypeNotSupportedError,
@@ -21,6 +24,9 @@ import type { PooledTx } from './pooledTx.ts'
 /** geth's txMaxSize: 4 slots of 32 KiB. */
 export const MAX_TX_SIZE = 128 * 1024
 
+/** EIP-3860: initcode may be at most twice the EIP-170 code size limit. */
+export const MAX_INITCODE_SIZE = 2 * 24_576
+
 const SUPPORTED_TYPES = new Set([1, 2, 4])
 const U64_MAX = 2n ** 64n - 1n
 
@@ -29,15 +35,18 @@ export type IntakeRules = { common: Common; chainId: bigint; blockGasLimit: bigi
 
 /**
  * Decodes wire bytes into a pool transaction, applying every check that needs no state, in geth's
- * order: size, type, replay protection and chain id, signature (low s, recoverable sender), gas
- * limit vs block, intrinsic gas and the Prague calldata floor, fee fields.
+ * order: size, type, EIP-7702 shape, initcode size (EIP-3860), replay protection and chain id,
+ * signature (low s, recoverable sender), gas limit vs block, intrinsic gas and the Prague calldata
+ * floor, fee fields.
  */
 export function decodeRawTransaction(raw: Uint8Array, rules: IntakeRules, seq = 0): PooledTx {
   if (raw.length > MAX_TX_SIZE) throw new OversizedDataError({ size: raw.length, limit: MAX_TX_SIZE })
   if (raw.length === 0) throw new TxDecodeError({ cause: new Error('empty input') })
   const first = raw[0]
   if (first <= 0x7f && !SUPPORTED_TYPES.has(first)) throw new TxTypeNotSupportedError({ type: first })
-  checkChainId(raw, rules.chainId)
+  const fields = decodeFields(raw)
+  checkShape(first <= 0x7f ? first : 0, fields)
+  checkChainId(raw, fields, rules.chainId)
 
   let tx: TypedTransaction
   try {
@@ -48,8 +57,6 @@ export function decodeRawTransaction(raw: Uint8Array, rules: IntakeRules, seq = 
       throw new InvalidSenderError({ cause: err })
     if (msg.includes('maxFeePerGas cannot be less than maxPriorityFeePerGas')) throw new TipAboveFeeCapError()
     if (msg.includes('overflow') || msg.includes('2^64') || msg.includes('2^256')) throw new GasUintOverflowError()
-    if (msg.includes('chain ID') || msg.includes('chain id'))
-      throw new InvalidChainIdError({ expected: rules.chainId, got: -1n })
     throw new TxDecodeError({ cause: err })
   }
   if (!tx.isSigned()) throw new InvalidSenderError()
@@ -86,18 +93,59 @@ export function decodeRawTransaction(raw: Uint8Array, rules: IntakeRules, seq = 
   }
 }
 
-/** Rejects unprotected legacy txs and foreign chain ids before the (costlier) full decode. */
-function checkChainId(raw: Uint8Array, chainId: bigint): void {
-  let fields: Uint8Array[]
+/** The top-level RLP list of the tx body (after the type byte of a typed tx). */
+function decodeFields(raw: Uint8Array): RlpItem[] {
   try {
     const decoded = RLP.decode(raw[0] <= 0x7f ? raw.subarray(1) : raw)
     if (!Array.isArray(decoded)) throw new Error('transaction is not an RLP list')
-    fields = decoded as Uint8Array[]
+    return decoded as RlpItem[]
   } catch (err) {
     throw new TxDecodeError({ cause: err })
   }
+}
+
+type RlpItem = Uint8Array | RlpItem[]
+
+/** Field layout per type: how many fields signed and unsigned, and where `to` and `data` sit. */
+const LAYOUT: Record<number, { signed: number; unsigned: number; to: number; data: number }> = {
+  0: { signed: 9, unsigned: 6, to: 3, data: 5 },
+  1: { signed: 11, unsigned: 8, to: 4, data: 6 },
+  2: { signed: 12, unsigned: 9, to: 5, data: 7 },
+  4: { signed: 13, unsigned: 10, to: 5, data: 7 },
+}
+/** Index of the authorization list in a type-4 tx. */
+const AUTH_LIST = 9
+
+/**
+ * Checks read straight off the RLP fields, before ethereumjs gets to reject the same txs with its
+ * own text: EIP-7702 txs must have a `to` and a non-empty authorization list (geth's
+ * ErrSetCodeTxCreate / ErrEmptyAuthList), and a creation's initcode must fit EIP-3860's limit.
+ * A list with the wrong number of fields is left to the full decode.
+ */
+function checkShape(type: number, fields: RlpItem[]): void {
+  const layout = LAYOUT[type]
+  if (fields.length !== layout.signed && fields.length !== layout.unsigned) return
+  const to = fields[layout.to]
+  const data = fields[layout.data]
+  const create = to instanceof Uint8Array && to.length === 0
+  if (type === 4) {
+    if (create) throw new SetCodeTxCreateError()
+    const auth = fields[AUTH_LIST]
+    if (Array.isArray(auth) && auth.length === 0) throw new EmptyAuthListError()
+  }
+  if (create && data instanceof Uint8Array && data.length > MAX_INITCODE_SIZE)
+    throw new MaxInitCodeSizeExceededError({ size: data.length, limit: MAX_INITCODE_SIZE })
+}
+
+/** Rejects unprotected legacy txs and foreign chain ids before the (costlier) full decode. */
+function checkChainId(raw: Uint8Array, fields: RlpItem[], chainId: bigint): void {
   if (raw[0] <= 0x7f) {
-    const got = fields[0] instanceof Uint8Array ? bytesToBigInt(fields[0]) : -1n
+    const field = fields[0]
+    if (field === undefined) throw new TxDecodeError({ cause: new Error('too few elements') })
+    // geth: 'rlp: expected input string or byte for *big.Int, decoding into (types.…Tx).ChainID'
+    if (!(field instanceof Uint8Array))
+      throw new TxDecodeError({ cause: new Error('expected input string or byte for chain id') })
+    const got = bytesToBigInt(field)
     if (got !== chainId) throw new InvalidChainIdError({ expected: chainId, got })
     return
   }

@@ -336,6 +336,63 @@ describe('createMempool', () => {
       expect(pool.add(tx)).toEqual({})
     })
 
+    it('error: insufficient funds for this tx on top of the sender’s other pool txs', async () => {
+      const { pool, state } = setup()
+      const fee = 21_000n * 10n * GWEI
+      state.balances.set(addr(0), 10n * ETH)
+      const t0 = await ptx({ nonce: 0, value: 4n * ETH })
+      const t5 = await ptx({ nonce: 5, value: 3n * ETH }) // queued txs count too
+      pool.add(t0)
+      pool.add(t5)
+      const queued = t0.cost + t5.cost
+      const t1 = await ptx({ nonce: 1, value: 3n * ETH })
+      const err = rejection(() => pool.add(t1))
+      expect(err.name).toBe('InsufficientFundsError')
+      expect(err.shortMessage).toBe(
+        `insufficient funds for gas * price + value: balance ${10n * ETH}, queued cost ${queued}, tx cost ${t1.cost}, overshot ${queued + t1.cost - 10n * ETH}`,
+      )
+      expect(pool.content()).toEqual({ pending: [t0], queued: [t5] })
+      // exactly what is left is enough; other senders are not counted
+      const fits = await ptx({ nonce: 1, value: 10n * ETH - queued - fee })
+      expect(pool.add(fits)).toEqual({})
+      expect(pool.add(await ptx({ from: 1, nonce: 0, value: 99n * ETH }))).toEqual({})
+      // a tx that alone exceeds the balance keeps the plain message
+      const huge = await ptx({ nonce: 2, value: 11n * ETH })
+      expect(rejection(() => pool.add(huge)).shortMessage).toBe(
+        `insufficient funds for gas * price + value: balance ${10n * ETH}, tx cost ${huge.cost}, overshot ${huge.cost - 10n * ETH}`,
+      )
+    })
+
+    it('error: a replacement counts only its bump over the tx it replaces', async () => {
+      const { pool, state } = setup()
+      state.balances.set(addr(0), 10n * ETH)
+      const t0 = await ptx({ nonce: 0, value: 5n * ETH, feeCap: 10n * GWEI, tip: GWEI })
+      const t1 = await ptx({ nonce: 1, value: 4n * ETH, feeCap: 10n * GWEI, tip: GWEI })
+      pool.add(t0)
+      pool.add(t1)
+      const queued = t0.cost + t1.cost
+      // the same value at a 10% higher price fits: it adds only 21000 * 1 gwei
+      const bumped = await ptx({ nonce: 1, value: 4n * ETH, feeCap: 11n * GWEI, tip: 2n * GWEI })
+      expect(pool.add(bumped)).toEqual({ replaced: t1 })
+      // raising the value past the balance does not
+      const dear = await ptx({ nonce: 1, value: 5n * ETH, feeCap: 20n * GWEI, tip: 4n * GWEI })
+      const err = rejection(() => pool.add(dear))
+      const spent = t0.cost + bumped.cost
+      const bump = dear.cost - bumped.cost
+      expect(err.name).toBe('InsufficientFundsError')
+      expect(err.shortMessage).toBe(
+        `insufficient funds for gas * price + value: balance ${10n * ETH}, queued cost ${spent}, tx bumped ${bump}, overshot ${spent + bump - 10n * ETH}`,
+      )
+      expect(queued).toBeLessThan(10n * ETH)
+      expect(pool.get(bumped.hash)).toBe(bumped)
+      // the only pooled tx of a sender can be replaced by anything its balance covers alone
+      const lone = await ptx({ from: 1, nonce: 0, value: 50n * ETH })
+      pool.add(lone)
+      expect(
+        pool.add(await ptx({ from: 1, nonce: 0, value: 99n * ETH, feeCap: 20n * GWEI, tip: 2n * GWEI })).replaced,
+      ).toBe(lone)
+    })
+
     it('error: per-sender cap', async () => {
       const { pool } = setup({ maxPerSender: 3 })
       for (const n of [0, 1, 2]) pool.add(await ptx({ nonce: n }))

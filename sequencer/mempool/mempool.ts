@@ -94,6 +94,22 @@ export function createMempool({
     return worst
   }
 
+  /**
+   * geth's balance checks: the tx alone, then the tx on top of everything the sender's pool txs may
+   * spend (a replacement adds only its cost above the tx it replaces), so no nonce run can overdraw.
+   */
+  function checkFunds(tx: PooledTx, next: bigint, q: Map<bigint, PooledTx> | undefined, old: PooledTx | undefined) {
+    const balance = state.balance(tx.sender)
+    if (balance < tx.cost) throw new InsufficientFundsError({ balance, cost: tx.cost })
+    if (!q) return
+    let queued = 0n
+    for (const t of q.values()) if (t.nonce >= next) queued += t.cost
+    if (old) {
+      const bump = tx.cost - old.cost
+      if (balance < queued + bump) throw new InsufficientFundsError({ balance, queued, bump })
+    } else if (balance < queued + tx.cost) throw new InsufficientFundsError({ balance, queued, cost: tx.cost })
+  }
+
   return {
     add(tx) {
       if (byHash.has(tx.hash)) throw new AlreadyKnownError()
@@ -101,10 +117,9 @@ export function createMempool({
       if (tx.nonce < next) throw new NonceTooLowError({ next, nonce: tx.nonce })
       if (tx.nonce > next + BigInt(maxNonceGap))
         throw new NonceTooHighError({ next, nonce: tx.nonce, maxGap: maxNonceGap })
-      const balance = state.balance(tx.sender)
-      if (balance < tx.cost) throw new InsufficientFundsError({ balance, cost: tx.cost })
       let q = bySender.get(tx.sender)
       const old = q?.get(tx.nonce)
+      checkFunds(tx, next, q, old)
       if (old) {
         const bump = BigInt(100 + priceBumpPercent)
         if (tx.feeCap * 100n < old.feeCap * bump || tx.tip * 100n < old.tip * bump)

@@ -43,4 +43,6 @@ export const rpcErrorCodes: Readonly<Record<string, number>> = Object.freeze({
   TipVeryHighError: -32000,
   UnderpricedError: -32000,
   MaxInitCodeSizeExceededError: -32000,
+  SetCodeTxCreateError: -32000,
+  EmptyAuthListError: -32000,
 })

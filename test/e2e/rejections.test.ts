@@ -263,7 +263,7 @@ describe('eth_sendRawTransaction rejections', () => {
     expect(await result('eth_getTransactionByHash', [keccak256(first)])).toBeNull()
   })
 
-  it('error: already known (pooled, and again once mined)', async () => {
+  it('error: already known while pooled; once mined, a resend is nonce too low (as geth)', async () => {
     const queued = await eip1559(
       { nonce: 4, maxFeePerGas: 100n * GWEI, maxPriorityFeePerGas: 10n * GWEI },
       queuer.account,
@@ -278,7 +278,36 @@ describe('eth_sendRawTransaction rejections', () => {
     included.push(hash)
     sentValue += 1_000n
     await waitReceipt(hash)
-    expect((await sendRaw(raw)).error).toEqual({ code: -32000, message: 'already known' })
+    expect((await sendRaw(raw)).error).toEqual({ code: -32000, message: 'nonce too low: next nonce 2, tx nonce 1' })
+  })
+
+  it('error: insufficient funds for a tx on top of the sender’s queued txs', async () => {
+    // queuer holds 10000 ETH and has nonces 3 and 4 queued (1 wei each, at 110 and 100 gwei)
+    const queued = 21_000n * 110n * GWEI + 1n + 21_000n * 100n * GWEI + 1n
+    const cost = 10_000n * ETH
+    const raw = await eip1559({ nonce: 5, value: cost - 21_000n * 20n * GWEI }, queuer.account)
+    await expectRejected(
+      raw,
+      `insufficient funds for gas * price + value: balance ${10_000n * ETH}, queued cost ${queued}, tx cost ${cost}, overshot ${queued}`,
+    )
+  })
+
+  it('error: initcode over 49152 bytes', async () => {
+    const raw = await eip1559({ nonce: 1, to: undefined, value: 0n, gas: 2_500_000n, data: `0x${'60'.repeat(49_153)}` })
+    await expectRejected(raw, 'max initcode size exceeded: code size 49153, limit 49152')
+  })
+
+  it('error: EIP-7702 tx creating a contract, or with an empty authorization list', async () => {
+    const auth = await sender.account.signAuthorization({ address: recipient, chainId: CHAIN_ID, nonce: 5 })
+    const tuple = [q(BigInt(CHAIN_ID)), recipient, q(5n), q(BigInt(auth.yParity ?? 0)), auth.r, auth.s]
+    const setCode = async (to: Hex, list: Hex[][]) => {
+      const fields = [q(BigInt(CHAIN_ID)), q(1n), q(GWEI), q(20n * GWEI), q(100_000n), to, '0x', '0x', [], list]
+      const unsigned = toRlp(fields as never)
+      const sig = await sign({ hash: keccak256(`0x04${unsigned.slice(2)}`), privateKey: sender.privateKey })
+      return `0x04${toRlp([...fields, q(BigInt(sig.yParity ?? 0)), sig.r, sig.s] as never).slice(2)}` as Hex
+    }
+    await expectRejected(await setCode('0x', [tuple]), 'EIP-7702 transaction cannot be used to create contract')
+    await expectRejected(await setCode(recipient, []), 'EIP-7702 transaction with empty auth list')
   })
 
   it('error: nonce too low after inclusion', async () => {

@@ -1,7 +1,6 @@
 import type { Address, Hash, Hex } from 'viem'
 import { hexToBytes, numberToHex } from 'viem'
 import { BaseError } from '../../../core/errors/base.ts'
-import { AlreadyKnownError } from '../../../core/errors/tx.ts'
 import { formatTransaction } from '../../block/formatTransaction.ts'
 import { decodeRawTransaction } from '../../mempool/decodeRawTransaction.ts'
 import type { PooledTx } from '../../mempool/pooledTx.ts'
@@ -21,11 +20,11 @@ export class TransactionConfirmationTimeoutError extends BaseError {
 
 /**
  * Admits a raw transaction: stateless checks, pool rules, then a durable write. The hash is
- * returned only after the write commits, so a returned hash survives a crash.
+ * returned only after the write commits, so a returned hash survives a crash. As in geth, only a
+ * pooled tx is 'already known'; a mined one fails the pool's nonce check ('nonce too low').
  */
 export async function submitRawTransaction(node: Node, raw: Uint8Array): Promise<Hash> {
   const tx = decodeRawTransaction(raw, node.intakeRules, node.nextSeq())
-  if (node.chain.receiptByHash(tx.hash)) throw new AlreadyKnownError()
   const { replaced } = node.mempool.add(tx)
   try {
     await node.mempoolStore.insert({ hash: tx.hash, raw: tx.raw, seq: tx.seq })

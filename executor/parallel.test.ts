@@ -248,6 +248,38 @@ describe('parallel executor', () => {
   })
 })
 
+describe('parallel executor fallbacks', () => {
+  test('behavior: small blocks run sequentially and later blocks still run in parallel', async () => {
+    const exec = await createParallelExecutor({ common, blockHash: () => undefined, workers: 2, minParallelTxs: 8 })
+    try {
+      const state = freshState()
+      const small = [sign(10, 0n, { to: addrs[11], value: 1n, gas: 21_000n })]
+      const r1 = await exec.executeBlock({ state, env: env(1n), txs: small, mode: 'build' })
+      expect(r1.stats).toMatchObject({ mode: 'sequential', reason: 'small block' })
+      const big = Array.from({ length: 12 }, (_, k) =>
+        sign(12 + k, 0n, { to: `0x${(0xbeef00 + k).toString(16).padStart(40, '0')}`, value: 1n, gas: 21_000n }),
+      )
+      const r2 = await exec.executeBlock({ state, env: env(2n), txs: big, mode: 'build' })
+      expect(r2.stats).toMatchObject({ mode: 'parallel', speculativeHits: 12, reExecutions: 0 })
+      const r3 = await exec.executeBlock({
+        state,
+        env: env(3n),
+        txs: [sign(10, 1n, { to: addrs[11], value: 1n, gas: 21_000n })],
+        mode: 'build',
+      })
+      expect(r3.stats.mode).toBe('sequential')
+      const big2 = Array.from({ length: 12 }, (_, k) =>
+        sign(12 + k, 1n, { to: `0x${(0xbeef00 + k).toString(16).padStart(40, '0')}`, value: 1n, gas: 21_000n }),
+      )
+      const r4 = await exec.executeBlock({ state, env: env(4n), txs: big2, mode: 'build' })
+      expect(r4.stats).toMatchObject({ mode: 'parallel', speculativeHits: 12 })
+      expect(r4.receipts).toHaveLength(12)
+    } finally {
+      await exec.close()
+    }
+  })
+})
+
 function bigintJson(_k: string, v: unknown) {
   return typeof v === 'bigint' ? v.toString() : v
 }

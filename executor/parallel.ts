@@ -87,7 +87,7 @@ export async function createParallelExecutor({
   // Plain transfers always take the fast path here (workers too); the differential tests compare
   // against the sequential executor with the fast path off, i.e. against runTx itself.
   const sequential = await createSequentialExecutor({ common, blockHash, fastTransfers: true })
-  const pool: WorkerPool = createWorkerPool({ size: Math.max(1, workers) })
+  let pool: WorkerPool = createWorkerPool({ size: Math.max(1, workers) })
   const overlay = new OverlayStateManager({
     getAccount: () => undefined,
     getStorage: () => new Uint8Array(),
@@ -117,8 +117,11 @@ export async function createParallelExecutor({
   }
 
   async function runSequential(params: ExecuteBlockParameters, reason: string, t0: number) {
+    const before = bytesToHex(params.state.stateRoot())
     const r = await sequential.executeBlock(params)
-    pool.applyDiff(r.diff, r.stateRoot)
+    // Keep the replicas in step only if they were at this block's parent; else re-seed them later.
+    if (pool.version === before && !pool.broken) pool.applyDiff(r.diff, r.stateRoot)
+    else pool.version = undefined
     const stats: BlockExecutionStats = {
       mode: 'sequential',
       reason,
@@ -173,9 +176,11 @@ export async function createParallelExecutor({
     const { state, env, txs, mode } = params
     let recoverMs = 0
     const version = bytesToHex(state.stateRoot())
-    if (txs.length < minParallelTxs) {
-      if (pool.version !== version) pool.version = undefined
-      return runSequential(params, 'small block', t0)
+    if (txs.length < minParallelTxs) return runSequential(params, 'small block', t0)
+    if (pool.broken) {
+      log?.warn({ reason: pool.broken }, 'restarting executor workers')
+      void pool.close().catch(() => {})
+      pool = createWorkerPool({ size: Math.max(1, workers) })
     }
     try {
       await syncWorkers(params, version)

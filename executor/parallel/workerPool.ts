@@ -15,6 +15,8 @@ export class WorkerFailedError extends BaseError {
 export type WorkerPool = {
   readonly size: number
   version: string | undefined
+  /** Why the pool is unusable (a worker died), if it is; the executor then starts a new one. */
+  readonly broken: string | undefined
   /** Seeds every replica with a full snapshot. */
   init(params: { chainId: number; hardfork: string; snapshot: StateSnapshot; version: string }): Promise<void>
   /** Advances every replica by one block's diff. */
@@ -72,7 +74,10 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
         if (m.id !== undefined && pending.has(m.id)) {
           pending.get(m.id)!.reject(new WorkerFailedError({ reason: m.message }))
           pending.delete(m.id)
-        } else fail(m.message)
+        } else {
+          // A replica update failed: the replicas can no longer be trusted; re-seed before the next block.
+          pool.version = undefined
+        }
       }
     })
     w.on('error', (e) => fail(e.message))
@@ -83,6 +88,9 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
   const pool: WorkerPool = {
     size,
     version: undefined,
+    get broken() {
+      return broken
+    },
     async init({ chainId, hardfork, snapshot, version }) {
       if (broken) throw new WorkerFailedError({ reason: broken })
       const ready = workers.map(() => new Promise<void>((resolve, reject) => readyWaiters.push({ resolve, reject })))

@@ -1,10 +1,11 @@
 import type { Common } from '@ethereumjs/common'
 import type { TypedTransaction } from '@ethereumjs/tx'
 import { bytesToHex, KECCAK256_NULL } from '@ethereumjs/util'
-import { Bloom, createVM, encodeReceipt, runTx } from '@ethereumjs/vm'
+import { encodeReceipt, runTx } from '@ethereumjs/vm'
 import type { Hex } from 'viem'
 import type { Logger } from '../core/log/logger.ts'
 import { orderedTrieRoot } from '../core/trie/orderedTrieRoot.ts'
+import { createExecutionVm } from './createExecutionVm.ts'
 import { payCoinbase, tryFastTransfer } from './fastTransfer.ts'
 import { assignLanes, buildLanes } from './parallel/lanes.ts'
 import type { TxOutcome } from './parallel/messages.ts'
@@ -17,7 +18,6 @@ import {
   toEjsBlock,
 } from './sequential.ts'
 import { createDiffView, pruneNoopWrites } from './state/diffView.ts'
-import { OverlayStateManager } from './state/overlayStateManager.ts'
 import { createStateDiff, type StateDiff } from './state/types.ts'
 import { applySystemCalls } from './systemCalls.ts'
 import { hasSender, primeSender, rawOf, senderOf } from './txCache.ts'
@@ -88,22 +88,7 @@ export async function createParallelExecutor({
   // against the sequential executor with the fast path off, i.e. against runTx itself.
   const sequential = await createSequentialExecutor({ common, blockHash, fastTransfers: true })
   let pool: WorkerPool = createWorkerPool({ size: Math.max(1, workers) })
-  const overlay = new OverlayStateManager({
-    getAccount: () => undefined,
-    getStorage: () => new Uint8Array(),
-    getCode: () => undefined,
-  })
-  const blockchain = {
-    async getBlock(n: number | bigint) {
-      const h = blockHash(BigInt(n)) ?? new Uint8Array(32)
-      return { hash: () => h }
-    },
-    async putBlock() {},
-    shallowCopy() {
-      return blockchain
-    },
-  }
-  const vm = await createVM({ common, stateManager: overlay, blockchain: blockchain as never })
+  const { vm, overlay } = await createExecutionVm({ common, blockHash })
   const hot = new Map<Hex, bigint>() // contract -> block number until which it stays hot
 
   async function syncWorkers(params: ExecuteBlockParameters, version: string) {

@@ -2,12 +2,12 @@ import { createBlock } from '@ethereumjs/block'
 import type { Common } from '@ethereumjs/common'
 import type { TypedTransaction } from '@ethereumjs/tx'
 import { bytesToHex, hexToBytes } from '@ethereumjs/util'
-import { Bloom, createVM, encodeReceipt, runTx } from '@ethereumjs/vm'
+import { Bloom, encodeReceipt, runTx } from '@ethereumjs/vm'
 import type { Hex } from 'viem'
 import { BaseError } from '../core/errors/base.ts'
 import { orderedTrieRoot } from '../core/trie/orderedTrieRoot.ts'
+import { createExecutionVm } from './createExecutionVm.ts'
 import { payCoinbase, tryFastTransfer } from './fastTransfer.ts'
-import { OverlayStateManager } from './state/overlayStateManager.ts'
 import type { WorldState } from './state/worldState.ts'
 import { applySystemCalls } from './systemCalls.ts'
 import { rawOf, senderOf } from './txCache.ts'
@@ -58,22 +58,7 @@ export async function createSequentialExecutor({
   blockHash,
   fastTransfers = true,
 }: SequentialExecutorDeps): Promise<SequentialExecutor> {
-  const overlay = new OverlayStateManager({
-    getAccount: () => undefined,
-    getStorage: () => new Uint8Array(),
-    getCode: () => undefined,
-  })
-  const blockchain = {
-    async getBlock(n: number | bigint) {
-      const h = blockHash(BigInt(n)) ?? new Uint8Array(32)
-      return { hash: () => h }
-    },
-    async putBlock() {},
-    shallowCopy() {
-      return blockchain
-    },
-  }
-  const vm = await createVM({ common, stateManager: overlay, blockchain: blockchain as never })
+  const { vm, overlay } = await createExecutionVm({ common, blockHash })
   return {
     async executeBlock({ state, env, txs, mode }) {
       const t0 = performance.now()

@@ -1,10 +1,11 @@
 import type { Common } from '@ethereumjs/common'
 import { createTx, type TypedTransaction } from '@ethereumjs/tx'
 import { Address, bytesToHex, hexToBytes } from '@ethereumjs/util'
-import { createVM, runTx, type VM } from '@ethereumjs/vm'
+import { runTx, type VM } from '@ethereumjs/vm'
 import type { Hex } from 'viem'
+import { createExecutionVm, NO_STATE } from './createExecutionVm.ts'
 import { toEjsBlock } from './sequential.ts'
-import { OverlayStateManager } from './state/overlayStateManager.ts'
+import type { OverlayStateManager } from './state/overlayStateManager.ts'
 import type { StateReader } from './state/types.ts'
 import type { BlockEnv } from './types.ts'
 
@@ -57,26 +58,8 @@ export function createSimulator({
   blockHash(n: bigint): Uint8Array | undefined
 }): Simulator {
   const free: { vm: VM; overlay: OverlayStateManager }[] = []
-  const blockchain = {
-    async getBlock(n: number | bigint) {
-      const h = blockHash(BigInt(n)) ?? new Uint8Array(32)
-      return { hash: () => h }
-    },
-    async putBlock() {},
-    shallowCopy() {
-      return blockchain
-    },
-  }
   async function acquire() {
-    const got = free.pop()
-    if (got) return got
-    const overlay = new OverlayStateManager({
-      getAccount: () => undefined,
-      getStorage: () => new Uint8Array(),
-      getCode: () => undefined,
-    })
-    const vm = await createVM({ common, stateManager: overlay, blockchain: blockchain as never })
-    return { vm, overlay }
+    return free.pop() ?? (await createExecutionVm({ common, blockHash }))
   }
 
   return {

@@ -39,3 +39,8 @@ export function hasSender(tx: TypedTransaction): boolean {
   if (senders.has(tx)) return true
   return (tx as unknown as { cache?: { senderPubKey?: Uint8Array } }).cache?.senderPubKey !== undefined
 }
+
+/** Records a sender already known for certain (the pool recovered it at intake). */
+export function knownSender(tx: TypedTransaction, address: Hex): void {
+  senders.set(tx, address.toLowerCase() as Hex)
+}

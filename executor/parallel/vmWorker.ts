@@ -1,14 +1,14 @@
 import { parentPort } from 'node:worker_threads'
 import { createTxFromRLP } from '@ethereumjs/tx'
 import { Address, hexToBytes } from '@ethereumjs/util'
-import { createVM, runTx } from '@ethereumjs/vm'
+import { runTx } from '@ethereumjs/vm'
 import type { Hex } from 'viem'
 import { createChainCommon } from '../../core/chain/createChainCommon.ts'
 import { keccak256 } from '../../core/crypto/keccak256.ts'
+import { createExecutionVm } from '../createExecutionVm.ts'
 import { tryFastTransfer } from '../fastTransfer.ts'
 import { toEjsBlock } from '../sequential.ts'
 import { createDiffView, createFlatState, type FlatState, pruneNoopWrites } from '../state/diffView.ts'
-import { OverlayStateManager } from '../state/overlayStateManager.ts'
 import type { FromWorker, ToWorker, TxOutcome } from './messages.ts'
 
 // A VM worker: keeps a replica of the head state (seeded once, then one diff per block) and runs
@@ -23,28 +23,7 @@ let blockHashes = new Map<bigint, Uint8Array>()
 
 async function setup(chainId: number, hardfork: string) {
   const common = createChainCommon({ chainId, hardfork })
-  const overlay = new OverlayStateManager({
-    getAccount: () => undefined,
-    getStorage: () => new Uint8Array(),
-    getCode: () => undefined,
-  })
-  const blockchain = {
-    async getBlock(n: number | bigint) {
-      const h = blockHashes.get(BigInt(n)) ?? new Uint8Array(32)
-      return { hash: () => h }
-    },
-    async putBlock() {},
-    shallowCopy() {
-      return blockchain
-    },
-  }
-  const vm = await createVM({ common, stateManager: overlay, blockchain: blockchain as never })
-  vm.evm.events!.on('beforeMessage', () => {
-    overlay.execDepth++
-  })
-  vm.evm.events!.on('afterMessage', () => {
-    overlay.execDepth--
-  })
+  const { vm, overlay } = await createExecutionVm({ common, blockHash: (n) => blockHashes.get(n), trackDepth: true })
   return { common, vm, overlay }
 }
 

@@ -3,6 +3,7 @@ import type { Address, Hash, Hex } from 'viem'
 import { hexToBytes } from 'viem'
 import { nextBaseFee } from '../../core/chain/buildHeader.ts'
 import { keccak256 } from '../../core/crypto/keccak256.ts'
+import { knownSender } from '../../executor/txCache.ts'
 import type { BlockEnv } from '../../executor/types.ts'
 import type { Node } from '../node/createNode.ts'
 import { sealBlock } from './sealBlock.ts'
@@ -54,6 +55,7 @@ export function createBlockProducer(node: Node): BlockProducer {
       parentBeaconBlockRoot: `0x${'00'.repeat(32)}`,
     }
     const picked = mempool.select({ baseFee: env.baseFeePerGas, maxGas: env.gasLimit, maxTxs: config.BLOCK_MAX_TXS })
+    for (const p of picked) knownSender(p.tx, p.sender)
     const tExec = performance.now()
     const result = await node.executor.executeBlock({
       state: node.world,

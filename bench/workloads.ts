@@ -146,6 +146,7 @@ export function uniswapSwaps(
   n: number,
   pairs = 1,
   name = 'uniswap-one-pair',
+  pairOf: (i: number) => number = () => 0,
 ): { workload: Workload; traders: Signer[]; swapTx: (s: Signer, pairIndex: number) => TypedTransaction } {
   const factory = uni('UniswapV2Factory')
   const pairCode = uni('UniswapV2Pair')
@@ -219,19 +220,19 @@ export function uniswapSwaps(
       gas: 250_000n,
     })
   }
-  return { workload: { name, genesis: g, setup, block: traders.map((s) => swapTx(s, 0)) }, traders, swapTx }
+  return { workload: { name, genesis: g, setup, block: traders.map((s, i) => swapTx(s, pairOf(i))) }, traders, swapTx }
 }
 
 /** 80% independent transfers (ETH and ERC-20 between distinct accounts), 20% swaps on two hot pairs. */
 export function mixed(common: Common, n: number): Workload {
   const swaps = Math.floor(n * 0.2)
-  const u = uniswapSwaps(common, swaps, 2, 'mixed')
+  const u = uniswapSwaps(common, swaps, 2, 'mixed', (i) => i % 2)
   const rest = n - swaps
   const eth = signers(Math.ceil(rest / 2), 3_000_000)
   const to = signers(rest, 4_000_000)
   fund(u.workload.genesis, eth)
   const block: TypedTransaction[] = []
-  const swapTxs = u.traders.map((s, i) => u.swapTx(s, i % 2))
+  const swapTxs = u.workload.block
   const ethTxs = eth.map((s, i) => tx(common, s, { to: to[i].address, value: 1n, gas: 21_000n }))
   // ERC-20 transfers from the traders' second nonce would chain with their swap; use token holders instead.
   const holders = signers(rest - eth.length, 5_000_000)

@@ -101,7 +101,7 @@ export async function createParallelExecutor({
     })
   }
 
-  async function runSequential(params: ExecuteBlockParameters, reason: string, t0: number) {
+  async function runSequential(params: ExecuteBlockParameters, reason: string, t0: number, recoverMs = 0) {
     const before = bytesToHex(params.state.stateRoot())
     const r = await sequential.executeBlock(params)
     // Keep the replicas in step only if they were at this block's parent; else re-seed them later.
@@ -110,6 +110,7 @@ export async function createParallelExecutor({
     const stats: BlockExecutionStats = {
       mode: 'sequential',
       reason,
+      recoverMs,
       txs: params.txs.length,
       lanes: 1,
       largestLane: params.txs.length,
@@ -169,10 +170,17 @@ export async function createParallelExecutor({
     }
     try {
       await syncWorkers(params, version)
+      const tRecover = performance.now()
+      await recoverSenders(txs)
+      recoverMs = performance.now() - tRecover
     } catch (err) {
       log?.error({ err }, 'executor workers unavailable; running sequentially')
+      pool.version = undefined
       return runSequential(params, 'workers unavailable', t0)
     }
+    // Plain transfers execute in microseconds each on the fast path: once their senders are
+    // recovered (on the workers), shipping them to workers and merging back costs more than it saves.
+    if (txs.every(isPlainTransferShape)) return runSequential(params, 'plain transfers', t0, recoverMs)
 
     // System writes (EIP-2935/4788) come first and are part of every lane's pre-state.
     overlay.reset(state)
@@ -181,9 +189,6 @@ export async function createParallelExecutor({
     await applySystemCalls(vm, overlay, env)
     const systemDiff = overlay.takeDiff()
 
-    const tRecover = performance.now()
-    await recoverSenders(txs)
-    recoverMs = performance.now() - tRecover
     const senders = txs.map((t) => senderOf(t))
     const tos = txs.map((t) => (t.to ? (t.to.toString() as Hex) : null))
     for (const [k, until] of hot) if (until < env.number) hot.delete(k)
@@ -481,4 +486,14 @@ function effectivePrice(tx: TypedTransaction, baseFee: bigint): bigint {
     return baseFee + (room < tx.maxPriorityFeePerGas ? room : tx.maxPriorityFeePerGas)
   }
   return (tx as { gasPrice: bigint }).gasPrice
+}
+
+/** A tx the transfer fast path may take (whether it does depends on the recipient's code). */
+function isPlainTransferShape(tx: TypedTransaction): boolean {
+  return (
+    tx.type <= 2 &&
+    tx.to !== undefined &&
+    tx.data.length === 0 &&
+    !('accessList' in tx && (tx.accessList as unknown[]).length > 0)
+  )
 }

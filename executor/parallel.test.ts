@@ -257,7 +257,12 @@ describe('parallel executor fallbacks', () => {
       const r1 = await exec.executeBlock({ state, env: env(1n), txs: small, mode: 'build' })
       expect(r1.stats).toMatchObject({ mode: 'sequential', reason: 'small block' })
       const big = Array.from({ length: 12 }, (_, k) =>
-        sign(12 + k, 0n, { to: `0x${(0xbeef00 + k).toString(16).padStart(40, '0')}`, value: 1n, gas: 30_000n, data: '0x00' }),
+        sign(12 + k, 0n, {
+          to: `0x${(0xbeef00 + k).toString(16).padStart(40, '0')}`,
+          value: 1n,
+          gas: 30_000n,
+          data: '0x00',
+        }),
       )
       const r2 = await exec.executeBlock({ state, env: env(2n), txs: big, mode: 'build' })
       expect(r2.stats).toMatchObject({ mode: 'parallel', speculativeHits: 12, reExecutions: 0 })
@@ -269,7 +274,12 @@ describe('parallel executor fallbacks', () => {
       })
       expect(r3.stats.mode).toBe('sequential')
       const big2 = Array.from({ length: 12 }, (_, k) =>
-        sign(12 + k, 1n, { to: `0x${(0xbeef00 + k).toString(16).padStart(40, '0')}`, value: 1n, gas: 30_000n, data: '0x00' }),
+        sign(12 + k, 1n, {
+          to: `0x${(0xbeef00 + k).toString(16).padStart(40, '0')}`,
+          value: 1n,
+          gas: 30_000n,
+          data: '0x00',
+        }),
       )
       const r4 = await exec.executeBlock({ state, env: env(4n), txs: big2, mode: 'build' })
       expect(r4.stats).toMatchObject({ mode: 'parallel', speculativeHits: 12 })

@@ -6,8 +6,9 @@ import { Bloom, encodeReceipt, runTx } from '@ethereumjs/vm'
 import type { Hex } from 'viem'
 import { BaseError } from '../core/errors/base.ts'
 import { orderedTrieRoot } from '../core/trie/orderedTrieRoot.ts'
-import { createExecutionVm } from './createExecutionVm.ts'
+import { createExecutionVm, NO_STATE } from './createExecutionVm.ts'
 import { payCoinbase, tryFastTransfer } from './fastTransfer.ts'
+import { createDiffView } from './state/diffView.ts'
 import type { WorldState } from './state/worldState.ts'
 import { applySystemCalls } from './systemCalls.ts'
 import { rawOf, senderOf } from './txCache.ts'
@@ -62,10 +63,14 @@ export async function createSequentialExecutor({
   return {
     async executeBlock({ state, env, txs, mode }) {
       const t0 = performance.now()
-      overlay.reset(state)
+      // Each tx runs on a fresh overlay over the block so far (`view`): the EVM's journal and maps
+      // stay the size of one tx instead of growing with the block (measured 1.6x faster on swaps).
+      const view = createDiffView(state)
+      overlay.reset(view)
       const block = toEjsBlock(common, env)
       const coinbase = env.coinbase.toLowerCase() as Hex
       await applySystemCalls(vm, overlay, env)
+      view.apply(overlay.takeDiff())
       const included: TypedTransaction[] = []
       const rejected: RejectedTx[] = []
       const receipts: ExecutedReceipt[] = []
@@ -74,6 +79,7 @@ export async function createSequentialExecutor({
       for (let i = 0; i < txs.length; i++) {
         const tx = txs[i]
         let result: Awaited<ReturnType<typeof runTx>>
+        overlay.reset(view)
         try {
           // The block's gas pool: runTx itself only compares with the whole block gas limit.
           if (gasUsed + tx.gasLimit > env.gasLimit)
@@ -82,6 +88,7 @@ export async function createSequentialExecutor({
           if (fast && 'invalid' in fast) throw new InvalidTransferError({ reason: fast.invalid })
           if (fast) {
             payCoinbase(overlay, coinbase, fast.minerValue)
+            view.apply(overlay.takeDiff())
             gasUsed += fast.gasUsed
             included.push(tx)
             receipts.push(transferReceipt(tx, fast.gasUsed, gasUsed, env.baseFeePerGas))
@@ -94,12 +101,14 @@ export async function createSequentialExecutor({
           rejected.push({ tx, reason: (err as Error).message })
           continue
         }
+        view.apply(overlay.takeDiff())
         gasUsed += result.totalGasSpent
         included.push(tx)
         receipts.push(toReceipt(tx, result, gasUsed, env.baseFeePerGas))
         bloom.or(result.bloom)
       }
-      const diff = overlay.takeDiff()
+      overlay.reset(NO_STATE)
+      const diff = view.diff
       const t1 = performance.now()
       const stateRoot = bytesToHex(state.applyDiff(diff)) as Hex
       const t2 = performance.now()

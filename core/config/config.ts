@@ -53,7 +53,6 @@ export const configSchema = z.object({
   RPC_MAX_BODY_BYTES: int(5 * 1024 * 1024, 1024),
   RPC_MAX_BATCH: int(1000, 1),
   RPC_GAS_CAP: big(50_000_000n),
-  RPC_EVM_TIMEOUT_MS: int(5000, 100),
   LOG_MAX_RANGE: int(10_000, 1),
   LOG_MAX_RESULTS: int(10_000, 1),
   FILTER_TIMEOUT_MS: int(5 * 60_000, 1000),

@@ -206,3 +206,19 @@ export class ExecutionFailedError extends BaseError {
     super(reason)
   }
 }
+
+/** maxFeePerGas above 2^256-1. */
+export class FeeCapVeryHighError extends BaseError {
+  override name = 'FeeCapVeryHighError' as const
+  constructor() {
+    super('max fee per gas higher than 2^256-1')
+  }
+}
+
+/** maxPriorityFeePerGas above 2^256-1. */
+export class TipVeryHighError extends BaseError {
+  override name = 'TipVeryHighError' as const
+  constructor() {
+    super('max priority fee per gas higher than 2^256-1')
+  }
+}

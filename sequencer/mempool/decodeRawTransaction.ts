@@ -6,6 +6,7 @@ import type { Address, Hash } from 'viem'
 import {
   EmptyAuthListError,
   FeeCapTooLowError,
+  FeeCapVeryHighError,
   GasLimitExceededError,
   GasUintOverflowError,
   IntrinsicGasTooLowError,
@@ -15,6 +16,7 @@ import {
   OversizedDataError,
   SetCodeTxCreateError,
   TipAboveFeeCapError,
+  TipVeryHighError,
   TxDecodeError,
   TxTypeNotSupportedError,
   UnprotectedTxError,
@@ -56,6 +58,9 @@ export function decodeRawTransaction(raw: Uint8Array, rules: IntakeRules, seq = 
     if (msg.includes('s-values greater than') || msg.includes('Invalid Signature') || msg.includes('y-parity'))
       throw new InvalidSenderError({ cause: err })
     if (msg.includes('maxFeePerGas cannot be less than maxPriorityFeePerGas')) throw new TipAboveFeeCapError()
+    // ethereumjs: '<field> cannot exceed MAX_INTEGER (2^256-1)'; geth names the fee fields.
+    if (msg.startsWith('maxFeePerGas cannot') && msg.includes('2^256')) throw new FeeCapVeryHighError()
+    if (msg.startsWith('maxPriorityFeePerGas cannot') && msg.includes('2^256')) throw new TipVeryHighError()
     if (msg.includes('overflow') || msg.includes('2^64') || msg.includes('2^256')) throw new GasUintOverflowError()
     throw new TxDecodeError({ cause: err })
   }
@@ -149,7 +154,14 @@ function checkChainId(raw: Uint8Array, fields: RlpItem[], chainId: bigint): void
     if (got !== chainId) throw new InvalidChainIdError({ expected: chainId, got })
     return
   }
-  const v = fields[6] instanceof Uint8Array ? bytesToBigInt(fields[6]) : 0n
+  if (fields.length !== LAYOUT[0].signed)
+    throw new TxDecodeError({
+      cause: new Error(`legacy transaction has ${fields.length} fields, want ${LAYOUT[0].signed}`),
+    })
+  const vField = fields[6]
+  if (!(vField instanceof Uint8Array) || (vField.length > 0 && vField[0] === 0))
+    throw new TxDecodeError({ cause: new Error('non-canonical integer (leading zero bytes) for V') })
+  const v = bytesToBigInt(vField)
   if (v === 27n || v === 28n) throw new UnprotectedTxError()
   if (v >= 35n) {
     const got = (v - 35n) / 2n

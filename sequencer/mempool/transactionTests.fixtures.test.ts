@@ -97,12 +97,12 @@ const DELIBERATELY_REJECTED: Record<string, PoolRule> = Object.fromEntries(
  * kind. UnprotectedTxError entries are rejected by the pool rule before any consensus check runs.
  */
 const REJECTED_WITH: Record<string, string[]> = {
+  TipVeryHighError: ['ttEIP1559/maxPriorityFeePerGasOverflow'],
+  FeeCapVeryHighError: ['ttEIP1559/maxFeePerGasOverflow'],
   GasUintOverflowError: [
     'ttEIP1559/GasLimitPriceProductOverflow',
     'ttEIP1559/GasLimitPriceProductPlusOneOverflow',
     'ttEIP1559/maxFeePerGas32BytesValue',
-    'ttEIP1559/maxFeePerGasOverflow',
-    'ttEIP1559/maxPriorityFeePerGasOverflow',
   ],
   InvalidChainIdError: [
     'ttRSValue/RightVRSTestF0000000a',
@@ -111,10 +111,6 @@ const REJECTED_WITH: Record<string, string[]> = {
     'ttRSValue/RightVRSTestF0000000d',
     'ttRSValue/RightVRSTestF0000000e',
     'ttRSValue/RightVRSTestF0000000f',
-    'ttRSValue/RightVRSTestVPrefixedBy0',
-    'ttRSValue/RightVRSTestVPrefixedBy0_2',
-    'ttRSValue/RightVRSTestVPrefixedBy0_3',
-    'ttSignature/TransactionWithTooFewRLPElements',
     'ttSignature/Vitalik_15',
     'ttSignature/Vitalik_16',
     'ttSignature/Vitalik_17',
@@ -144,6 +140,11 @@ const REJECTED_WITH: Record<string, string[]> = {
   MaxInitCodeSizeExceededError: ['ttEIP3860/DataTestInitCodeTooBig'],
   TipAboveFeeCapError: ['ttEIP1559/maxPriorityFeePerGass32BytesValue'],
   TxDecodeError: [
+    'ttRSValue/RightVRSTestVPrefixedBy0',
+    'ttRSValue/RightVRSTestVPrefixedBy0_2',
+    'ttRSValue/RightVRSTestVPrefixedBy0_3',
+    'ttSignature/TransactionWithTooFewRLPElements',
+    'ttSignature/TransactionWithTooManyRLPElements',
     'ttEIP1559/maxFeePerGas00prefix',
     'ttEIP1559/maxPriorityFeePerGas00prefix',
     'ttEIP2930/accessListAddressGreaterThan20',
@@ -239,7 +240,6 @@ const REJECTED_WITH: Record<string, string[]> = {
     'ttRSValue/TransactionWithSvalueTooHigh',
     'ttSignature/PointAtInfinity',
     'ttSignature/RSsecp256k1',
-    'ttSignature/TransactionWithTooManyRLPElements',
     'ttSignature/WrongVRSTestIncorrectSize',
     'ttSignature/invalidSignature',
     'ttValue/TransactionWithHighValueOverflow',

@@ -104,6 +104,8 @@ export async function createParallelExecutor({
   async function runSequential(params: ExecuteBlockParameters, reason: string, t0: number, recoverMs = 0) {
     const before = bytesToHex(params.state.stateRoot())
     const r = await sequential.executeBlock(params)
+    // Time spent recovering senders on the workers before this fallback counts as execution.
+    if (r.timings) r.timings = { ...r.timings, executeMs: r.timings.executeMs + recoverMs }
     // Keep the replicas in step only if they were at this block's parent; else re-seed them later.
     if (pool.version === before && !pool.broken) pool.applyDiff(r.diff, r.stateRoot)
     else pool.version = undefined

@@ -11,7 +11,8 @@ import { genesisDiff } from '../core/chain/genesis.ts'
 import { createParallelExecutor, type ParallelExecutor } from './parallel.ts'
 import { createSequentialExecutor } from './sequential.ts'
 import { createWorldState, type WorldState } from './state/worldState.ts'
-import type { BlockEnv, ExecuteBlockResult } from './types.ts'
+import { bigintJson, dump, prng, summarize } from './testing/differential.ts'
+import type { BlockEnv } from './types.ts'
 
 // Differential test: the parallel executor must return exactly what the sequential one returns
 // (every receipt field, rejections, every account and slot, the state root) on random blocks full
@@ -32,16 +33,6 @@ contract Token is ERC20 { constructor() ERC20("T", "T") { _mint(msg.sender, 1e30
 const compiled = compileSolidity({ sources })
 const kitchen = compiled.Kitchen
 const token = compiled.Token
-
-function prng(seed: number) {
-  let s = seed >>> 0 || 1
-  return () => {
-    s ^= s << 13
-    s ^= s >>> 17
-    s ^= s << 5
-    return (s >>> 0) / 4294967296
-  }
-}
 
 const extraKeys = Array.from({ length: 24 }, (_, i) => `0x${(i + 1).toString(16).padStart(64, '7')}` as Hex)
 const keys = [...devAccounts().map((a) => a.privateKey), ...extraKeys]
@@ -92,33 +83,6 @@ function sign(
     { ...base, maxFeePerGas: 30n, maxPriorityFeePerGas: f.tip ?? 2n, chainId: 901901n, accessList: f.accessList ?? [] },
     { common },
   ).sign(pk)
-}
-
-function summarize(r: ExecuteBlockResult) {
-  return {
-    stateRoot: r.stateRoot,
-    receiptsRoot: r.receiptsRoot,
-    transactionsRoot: r.transactionsRoot,
-    logsBloom: r.logsBloom,
-    gasUsed: r.gasUsed,
-    receipts: r.receipts.map(({ encoded, ...rest }) => ({ ...rest, encoded: bytesToHex(encoded) })),
-    rejected: r.rejected.map((x) => bytesToHex(x.tx.hash())),
-  }
-}
-
-function dump(w: WorldState) {
-  const out: Record<string, unknown> = {}
-  for (const [a, acct] of w.accounts()) {
-    const slots = Object.fromEntries([...(w.storageOf(a) ?? new Map()).entries()].map(([k, v]) => [k, bytesToHex(v)]))
-    out[a] = {
-      nonce: acct.nonce,
-      balance: acct.balance,
-      code: bytesToHex(acct.codeHash),
-      root: bytesToHex(acct.storageRoot),
-      slots,
-    }
-  }
-  return out
 }
 
 let parallel: ParallelExecutor | undefined
@@ -293,7 +257,3 @@ describe('parallel executor fallbacks', () => {
     }
   })
 })
-
-function bigintJson(_k: string, v: unknown) {
-  return typeof v === 'bigint' ? v.toString() : v
-}

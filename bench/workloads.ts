@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Common } from '@ethereumjs/common'
 import { createFeeMarket1559Tx, type TypedTransaction } from '@ethereumjs/tx'
-import { hexToBytes, KECCAK256_NULL } from '@ethereumjs/util'
+import { hexToBytes, KECCAK256_NULL, KECCAK256_RLP } from '@ethereumjs/util'
 import { encodeFunctionData, getContractAddress, type Hex, keccak256 } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { compileSolidity } from '../contracts/compile.ts'
@@ -54,7 +54,7 @@ function fund(g: StateDiff, accounts: readonly Signer[]) {
       nonce: 0n,
       balance: 10n ** 22n,
       codeHash: KECCAK256_NULL,
-      storageRoot: new Uint8Array(),
+      storageRoot: KECCAK256_RLP,
     })
 }
 

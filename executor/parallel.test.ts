@@ -213,6 +213,25 @@ describe('parallel executor', () => {
 })
 
 describe('parallel executor fallbacks', () => {
+  test('behavior: a first block with conflicts, before the coinbase exists, equals sequential', async () => {
+    const exec = await createParallelExecutor({ common, blockHash: () => undefined, workers: 2, minParallelTxs: 1 })
+    const sequential = await createSequentialExecutor({ common, blockHash: () => undefined, fastTransfers: false })
+    try {
+      const [A, B] = [freshState(), freshState()]
+      // Everyone calls the same EOA with data: every tx after the first conflicts and is re-executed.
+      const txs = Array.from({ length: 10 }, (_, k) =>
+        sign(10 + k, 0n, { to: addrs[1], value: 1n, gas: 30_000n, data: '0x01' }),
+      )
+      const s = await sequential.executeBlock({ state: A, env: env(1n), txs, mode: 'build' })
+      const p = await exec.executeBlock({ state: B, env: env(1n), txs, mode: 'build' })
+      expect(p.stats.reExecutions).toBeGreaterThan(0)
+      expect(summarize(p)).toEqual(summarize(s))
+      expect(dump(B)).toEqual(dump(A))
+    } finally {
+      await exec.close()
+    }
+  })
+
   test('behavior: small blocks run sequentially and later blocks still run in parallel', async () => {
     const exec = await createParallelExecutor({ common, blockHash: () => undefined, workers: 2, minParallelTxs: 8 })
     try {

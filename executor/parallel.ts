@@ -1,6 +1,6 @@
 import type { Common } from '@ethereumjs/common'
 import type { TypedTransaction } from '@ethereumjs/tx'
-import { bytesToHex, KECCAK256_NULL } from '@ethereumjs/util'
+import { bytesToHex, KECCAK256_NULL, KECCAK256_RLP } from '@ethereumjs/util'
 import { encodeReceipt, runTx } from '@ethereumjs/vm'
 import type { Hex } from 'viem'
 import type { Logger } from '../core/log/logger.ts'
@@ -296,7 +296,7 @@ export async function createParallelExecutor({
         nonce: cur?.nonce ?? 0n,
         balance: (cur?.balance ?? 0n) + delta,
         codeHash: cur?.codeHash ?? KECCAK256_NULL,
-        storageRoot: cur?.storageRoot ?? new Uint8Array(),
+        storageRoot: cur?.storageRoot ?? KECCAK256_RLP,
       }
       // Fee payment touches the coinbase: an empty one is removed (EIP-161), as runTx's cleanup does.
       const empty = next.nonce === 0n && next.balance === 0n && bytesToHex(next.codeHash) === EMPTY_CODE

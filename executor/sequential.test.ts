@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { MerkleStateManager } from '@ethereumjs/statemanager'
 import { createFeeMarket1559Tx, createLegacyTx, type TypedTransaction } from '@ethereumjs/tx'
@@ -177,10 +178,24 @@ describe('sequential executor', () => {
         maxFee: 1_001_000_000n,
       }), // drains exactly
       tx1559(9, 1, { to: fresh(5), value: 1n, gas: 21_000n }), // then cannot pay
+      tx1559(8, 2, { to: '0x000000000000000000000000000000000000000a', data: pointEvaluationInput(), gas: 100_000n }),
     ]
     const [a, b] = [await reference([block]), await ours([block])]
     expect(b.receipts).toEqual(a.receipts)
     expect(b.roots).toEqual(a.roots)
-    expect(b.receipts[0]).toHaveLength(11)
+    expect(b.receipts[0]).toHaveLength(12)
+    // The point-evaluation call is included and fails inside the precompile (no KZG backend).
+    expect(b.receipts[0][11]).toEqual({ status: 0, gas: 100_000n, logs: 0 })
   })
 })
+
+/** 192 bytes for the point-evaluation precompile with a versioned hash that matches its commitment. */
+function pointEvaluationInput(): Hex {
+  const commitment = new Uint8Array(48).fill(0xc0)
+  const versioned = createHash('sha256').update(commitment).digest()
+  versioned[0] = 1
+  const out = new Uint8Array(192)
+  out.set(versioned, 0)
+  out.set(commitment, 96)
+  return bytesToHex(out) as Hex
+}

@@ -2,6 +2,7 @@ import { type Common, createCustomCommon, Hardfork, Mainnet } from '@ethereumjs/
 import { calculateSigRecovery } from '@ethereumjs/util'
 import secp256k1 from 'secp256k1'
 import { keccak256 } from '../crypto/keccak256.ts'
+import { BaseError } from '../errors/base.ts'
 
 /** Parameters for {@link createChainCommon}. */
 export type CreateChainCommonParameters = { chainId: number | bigint; hardfork?: Hardfork | string }
@@ -14,7 +15,7 @@ export type CreateChainCommonParameters = { chainId: number | bigint; hardfork?:
 export function createChainCommon({ chainId, hardfork = Hardfork.Prague }: CreateChainCommonParameters): Common {
   const common = createCustomCommon({ chainId: Number(chainId), name: `chain-${chainId}` }, Mainnet, {
     hardfork,
-    customCrypto: { keccak256, ecrecover, ecsign: ecsign as never },
+    customCrypto: { keccak256, ecrecover, ecsign: ecsign as never, kzg: unavailableKzg },
   })
   // Every ethereumjs tx copies its Common (re-deriving all EIP parameters: ~25 µs, a third of a
   // transfer's decode). Ours never changes fork after creation, so one instance is shared safely.
@@ -49,4 +50,33 @@ export function ecsign(msgHash: Uint8Array, privateKey: Uint8Array): Uint8Array 
   out[0] = recid
   out.set(signature, 1)
   return out
+}
+
+/** The KZG point-evaluation precompile (0x0a) was called; this node has no KZG backend loaded. */
+export class KzgUnavailableError extends BaseError {
+  override name = 'KzgUnavailableError' as const
+  constructor() {
+    super('KZG point evaluation is not available on this node')
+  }
+}
+
+/**
+ * Without a KZG library ethereumjs throws out of runTx when a contract calls the point-evaluation
+ * precompile, so such a tx could never be included. This backend makes every proof check fail
+ * inside the precompile instead (the call reverts and consumes its gas), deterministically on every
+ * thread. The one KZG library on npm that needs no native build (kzg-wasm) takes ~11 s to load its
+ * trusted setup here, per thread; wiring it is left for when blob support is in scope.
+ */
+const unavailable = (): never => {
+  throw new KzgUnavailableError()
+}
+const unavailableKzg = {
+  blobToKzgCommitment: unavailable,
+  computeBlobProof: unavailable,
+  verifyProof: unavailable,
+  verifyBlobProofBatch: unavailable,
+  computeCells: unavailable,
+  computeCellsAndProofs: unavailable,
+  recoverCellsAndProofs: unavailable,
+  verifyCellKzgProofBatch: unavailable,
 }

@@ -1,4 +1,4 @@
-import { bytesToHex, hexToBytes, KECCAK256_NULL } from '@ethereumjs/util'
+import { bytesToHex, hexToBytes, KECCAK256_NULL, KECCAK256_RLP } from '@ethereumjs/util'
 import type { Hex } from 'viem'
 import { createStateDiff, type StateDiff } from '../../executor/state/types.ts'
 import { keccak256 } from '../crypto/keccak256.ts'
@@ -19,7 +19,7 @@ export function genesisDiff(): StateDiff {
       nonce: 0n,
       balance: DEV_BALANCE,
       codeHash: KECCAK256_NULL,
-      storageRoot: new Uint8Array(),
+      storageRoot: KECCAK256_RLP,
     })
   }
   for (const p of PREDEPLOYS) {
@@ -30,7 +30,7 @@ export function genesisDiff(): StateDiff {
       nonce: 1n,
       balance: 0n,
       codeHash,
-      storageRoot: new Uint8Array(),
+      storageRoot: KECCAK256_RLP,
     })
   }
   return diff

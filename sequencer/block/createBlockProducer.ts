@@ -3,7 +3,7 @@ import type { Address, Hash, Hex } from 'viem'
 import { hexToBytes } from 'viem'
 import { nextBaseFee } from '../../core/chain/buildHeader.ts'
 import { keccak256 } from '../../core/crypto/keccak256.ts'
-import { knownSender } from '../../executor/txCache.ts'
+import { knownSender, senderOf } from '../../executor/txCache.ts'
 import type { BlockEnv } from '../../executor/types.ts'
 import type { Node } from '../node/createNode.ts'
 import { sealBlock } from './sealBlock.ts'
@@ -68,7 +68,15 @@ export function createBlockProducer(node: Node): BlockProducer {
     const senders = new Set<Address>(picked.map((p) => p.sender))
     const included = result.receipts.map((r) => r.txHash as Hash)
     for (const h of included) mempool.remove(h)
-    const dropped = mempool.reconcile(senders)
+    // A tx left out for any reason but a full block cannot succeed on its own later (wrong nonce,
+    // funds spent by an earlier tx, an input the EVM refuses): drop it rather than retry it in every
+    // block. Its successors wait in the queue for the gap to fill, as geth does.
+    const refused = result.rejected.filter((r) => !r.reason.startsWith('gas limit reached'))
+    for (const r of refused) mempool.remove(bytesToHex(r.tx.hash()) as Hash)
+    const dropped = [
+      ...refused.map((r) => ({ hash: bytesToHex(r.tx.hash()) as Hash, sender: senderOf(r.tx), reason: r.reason })),
+      ...mempool.reconcile(senders).map((d) => ({ hash: d.hash, sender: d.sender, reason: 'stale' })),
+    ]
     node.db.transaction(() => {
       chain.putBlock(block)
       if (result.stats) chain.putStats(env.number, result.stats)
@@ -80,7 +88,7 @@ export function createBlockProducer(node: Node): BlockProducer {
     lastBlockAt = Date.now()
     for (const r of result.rejected)
       log.debug({ tx: bytesToHex(r.tx.hash()), reason: r.reason }, 'left tx out of block')
-    for (const d of dropped) log.info({ tx: d.hash, sender: d.sender }, 'dropped stale tx from pool')
+    for (const d of dropped) log.info({ tx: d.hash, sender: d.sender, reason: d.reason }, 'dropped tx from pool')
     if (env.number % 64n === 0n && env.number > BigInt(config.STATE_HISTORY_BLOCKS))
       stateStore.pruneHistory(env.number - BigInt(config.STATE_HISTORY_BLOCKS))
     events.emit('block', block)

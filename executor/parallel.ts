@@ -280,7 +280,7 @@ export async function createParallelExecutor({
       for (const key of o.reads) {
         const w = lastWriter.get(key)
         if (w !== undefined && !(laneOf[w] === lane && accepted[w])) {
-          if (process.env.DEBUG_CONFLICTS) console.error('conflict', o.index, key, w)
+          log?.debug({ tx: o.index, key, writer: w }, 'speculative read was written by an earlier tx')
           return false
         }
         if (key.length > 42) {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import type { Common } from '@ethereumjs/common'
 import { createFeeMarket1559Tx, type TypedTransaction } from '@ethereumjs/tx'
 import { hexToBytes, KECCAK256_NULL, KECCAK256_RLP } from '@ethereumjs/util'
-import { encodeFunctionData, getContractAddress, type Hex, keccak256 } from 'viem'
+import { type Abi, encodeFunctionData, getContractAddress, type Hex, keccak256 } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { compileSolidity } from '../contracts/compile.ts'
 import { genesisDiff } from '../core/chain/genesis.ts'
@@ -28,7 +28,7 @@ contract Token is ERC20 { constructor(uint256 s) ERC20("T", "T") { _mint(msg.sen
   },
 }).Token
 
-function uni(name: string): { abi: any; bytecode: Hex } {
+function uni(name: string): { abi: Abi; bytecode: Hex } {
   const j = JSON.parse(readFileSync(require.resolve(`@uniswap/v2-core/build/${name}.json`), 'utf8'))
   const code = j.bytecode ?? j.evm?.bytecode?.object
   return { abi: j.abi, bytecode: (code.startsWith('0x') ? code : `0x${code}`) as Hex }

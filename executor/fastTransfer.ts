@@ -1,6 +1,7 @@
 import type { TypedTransaction } from '@ethereumjs/tx'
 import { bytesToHex, KECCAK256_NULL, KECCAK256_RLP } from '@ethereumjs/util'
 import type { Hex } from 'viem'
+import { effectiveGasPrice } from './receipt.ts'
 import type { AccountState } from './state/types.ts'
 import type { BlockEnv } from './types.ts'
 
@@ -52,11 +53,8 @@ export function tryFastTransfer(
     return {
       invalid: `the tx doesn't have the correct nonce. account has nonce of: ${nonce} tx has nonce of: ${tx.nonce}`,
     }
-  const tip =
-    'maxPriorityFeePerGas' in tx
-      ? min(tx.maxPriorityFeePerGas, tx.maxFeePerGas - env.baseFeePerGas)
-      : feeCap - env.baseFeePerGas
-  const price = env.baseFeePerGas + tip
+  const price = effectiveGasPrice(tx, env.baseFeePerGas)
+  const tip = price - env.baseFeePerGas
   const balance = from?.balance ?? 0n
   const upfront = tx.gasLimit * price + tx.value
   const maxCost = tx.gasLimit * feeCap + tx.value
@@ -82,10 +80,6 @@ export function tryFastTransfer(
     }
   }
   return { gasUsed: TRANSFER_GAS, minerValue: TRANSFER_GAS * tip }
-}
-
-function min(a: bigint, b: bigint): bigint {
-  return a < b ? a : b
 }
 
 /** Pays the coinbase its tip as runTx does: the account is touched, so an empty one is removed (EIP-161). */

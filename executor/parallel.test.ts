@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { createAccessList2930Tx, createFeeMarket1559Tx, createLegacyTx, type TypedTransaction } from '@ethereumjs/tx'
-import { bytesToHex, hexToBytes, KECCAK256_NULL } from '@ethereumjs/util'
+import { hexToBytes, KECCAK256_NULL } from '@ethereumjs/util'
 import { encodeFunctionData, getContractAddress, type Hex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { afterAll, describe, expect, test } from 'vitest'

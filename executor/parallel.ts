@@ -1,15 +1,16 @@
 import type { Common } from '@ethereumjs/common'
 import type { TypedTransaction } from '@ethereumjs/tx'
-import { bytesToHex, KECCAK256_NULL, KECCAK256_RLP } from '@ethereumjs/util'
-import { encodeReceipt, runTx } from '@ethereumjs/vm'
+import { bytesToHex } from '@ethereumjs/util'
+import { runTx } from '@ethereumjs/vm'
 import type { Hex } from 'viem'
+import { BaseError } from '../core/errors/base.ts'
 import type { Logger } from '../core/log/logger.ts'
-import { orderedTrieRoot } from '../core/trie/orderedTrieRoot.ts'
 import { createExecutionVm } from './createExecutionVm.ts'
 import { payCoinbase, tryFastTransfer } from './fastTransfer.ts'
 import { assignLanes, buildLanes } from './parallel/lanes.ts'
 import type { TxOutcome } from './parallel/messages.ts'
 import { createWorkerPool, type WorkerPool } from './parallel/workerPool.ts'
+import { blockRoots, buildReceipt, effectOf, type TxEffect, transferEffect } from './receipt.ts'
 import {
   BlockGasPoolError,
   createSequentialExecutor,
@@ -62,9 +63,6 @@ export type ParallelExecutor = {
   executeBlock(params: ExecuteBlockParameters): Promise<ExecuteBlockResult & { stats: BlockExecutionStats }>
   close(): Promise<void>
 }
-
-const EMPTY_CODE = bytesToHex(KECCAK256_NULL)
-const ZERO_BLOOM = new Uint8Array(256)
 
 /**
  * Creates the parallel executor.
@@ -290,57 +288,21 @@ export async function createParallelExecutor({
       }
       return true
     }
-    const creditCoinbase = (delta: bigint) => {
-      const cur = view.getAccount(coinbase)
-      const next = {
-        nonce: cur?.nonce ?? 0n,
-        balance: (cur?.balance ?? 0n) + delta,
-        codeHash: cur?.codeHash ?? KECCAK256_NULL,
-        storageRoot: cur?.storageRoot ?? KECCAK256_RLP,
-      }
-      // Fee payment touches the coinbase: an empty one is removed (EIP-161), as runTx's cleanup does.
-      const empty = next.nonce === 0n && next.balance === 0n && bytesToHex(next.codeHash) === EMPTY_CODE
-      const d = createStateDiff()
-      if (empty) {
-        if (!cur) return
-        d.accounts.set(coinbase, null)
-        d.storage.set(coinbase, { cleared: true, slots: new Map() })
-      } else d.accounts.set(coinbase, next)
-      view.apply(d)
-    }
     const flushFees = () => {
       if (!feesPending) return
-      creditCoinbase(pendingFees)
+      // The same payment a single tx makes (EIP-161 touch included), once for all summed tips.
+      overlay.reset(view)
+      overlay.reads = undefined
+      payCoinbase(overlay, coinbase, pendingFees)
+      view.apply(overlay.takeDiff())
       pendingFees = 0n
       feesPending = false
     }
-    const record = (
-      tx: TypedTransaction,
-      i: number,
-      r: { status: 0 | 1; gasUsed: bigint; logs: TxOutcome['logs']; bloom: Uint8Array; createdAddress: Hex | null },
-    ) => {
-      gasUsed += r.gasUsed
+    const record = (tx: TypedTransaction, i: number, effect: TxEffect) => {
+      gasUsed += effect.gasUsed
       included.push(tx)
-      const base = { cumulativeBlockGasUsed: gasUsed, bitvector: r.bloom, logs: r.logs, status: r.status }
-      receipts.push({
-        txHash: bytesToHex(tx.hash()) as Hex,
-        txType: tx.type,
-        from: senders[i],
-        to: tos[i],
-        status: r.status,
-        gasUsed: r.gasUsed,
-        cumulativeGasUsed: gasUsed,
-        effectiveGasPrice: effectivePrice(tx, env.baseFeePerGas),
-        contractAddress: r.createdAddress,
-        logs: r.logs.map(([a, t, d]) => ({
-          address: bytesToHex(a) as Hex,
-          topics: t.map((x) => bytesToHex(x) as Hex),
-          data: bytesToHex(d) as Hex,
-        })),
-        logsBloom: bytesToHex(r.bloom) as Hex,
-        encoded: encodeReceipt(base as never, tx.type),
-      })
-      for (let b = 0; b < 256; b++) bloomBits[b] |= r.bloom[b]
+      receipts.push(buildReceipt(tx, senders[i], effect, gasUsed, env.baseFeePerGas))
+      for (let b = 0; b < 256; b++) bloomBits[b] |= effect.bloom[b]
     }
     const reject = (tx: TypedTransaction, i: number, reason: string, cause?: unknown) => {
       if (mode === 'verify')
@@ -349,7 +311,7 @@ export async function createParallelExecutor({
           hash: bytesToHex(tx.hash()) as Hex,
           cause: cause ?? new Error(reason),
         })
-      rejected.push({ tx, reason })
+      rejected.push({ tx, reason, retryable: cause instanceof BaseError && cause.retryable })
     }
 
     for (let i = 0; i < txs.length; i++) {
@@ -400,7 +362,7 @@ export async function createParallelExecutor({
         view.apply(writes)
         noteWrites(writes, i)
         lastWriter.set(coinbase, i)
-        record(tx, i, { status: 1, gasUsed: fast.gasUsed, logs: [], bloom: ZERO_BLOOM, createdAddress: null })
+        record(tx, i, transferEffect(fast.gasUsed))
         merged++
         continue
       }
@@ -417,13 +379,7 @@ export async function createParallelExecutor({
       view.apply(writes)
       noteWrites(writes, i)
       lastWriter.set(coinbase, i)
-      record(tx, i, {
-        status: (r.receipt as { status: 0 | 1 }).status,
-        gasUsed: r.totalGasSpent,
-        logs: r.receipt.logs as TxOutcome['logs'],
-        bloom: r.bloom.bitvector,
-        createdAddress: r.createdAddress ? (r.createdAddress.toString() as Hex) : null,
-      })
+      record(tx, i, effectOf(r))
       merged++
     }
     flushFees()
@@ -432,8 +388,7 @@ export async function createParallelExecutor({
     const stateRoot = bytesToHex(state.applyDiff(diff)) as Hex
     pool.applyDiff(diff, stateRoot)
     const tTries = performance.now()
-    const transactionsRoot = bytesToHex(orderedTrieRoot(included.map(rawOf))) as Hex
-    const receiptsRoot = bytesToHex(orderedTrieRoot(receipts.map((r) => r.encoded))) as Hex
+    const { transactionsRoot, receiptsRoot } = blockRoots(included, receipts)
     const tEnd = performance.now()
     const stats: BlockExecutionStats = {
       mode: 'parallel',
@@ -480,14 +435,6 @@ export async function createParallelExecutor({
     },
     close: () => pool.close(),
   }
-}
-
-function effectivePrice(tx: TypedTransaction, baseFee: bigint): bigint {
-  if ('maxPriorityFeePerGas' in tx) {
-    const room = tx.maxFeePerGas - baseFee
-    return baseFee + (room < tx.maxPriorityFeePerGas ? room : tx.maxPriorityFeePerGas)
-  }
-  return (tx as { gasPrice: bigint }).gasPrice
 }
 
 /** A tx the transfer fast path may take (whether it does depends on the recipient's code). */

@@ -35,7 +35,12 @@ export type ExecutedReceipt = {
 }
 
 /** A transaction left out of a block under construction, and why (e.g. nonce gap, insufficient funds after an earlier tx). */
-export type RejectedTx = { tx: TypedTransaction; reason: string }
+export type RejectedTx = {
+  tx: TypedTransaction
+  reason: string
+  /** True when only the block was at fault (its gas ran out): the tx may fit the next one. */
+  retryable: boolean
+}
 
 /** What executing one block yields; `executeBlock`'s parallel and sequential paths must agree on all of it. */
 export type ExecuteBlockResult = {

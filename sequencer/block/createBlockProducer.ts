@@ -71,7 +71,7 @@ export function createBlockProducer(node: Node): BlockProducer {
     // A tx left out for any reason but a full block cannot succeed on its own later (wrong nonce,
     // funds spent by an earlier tx, an input the EVM refuses): drop it rather than retry it in every
     // block. Its successors wait in the queue for the gap to fill, as geth does.
-    const refused = result.rejected.filter((r) => !r.reason.startsWith('gas limit reached'))
+    const refused = result.rejected.filter((r) => !r.retryable)
     for (const r of refused) mempool.remove(bytesToHex(r.tx.hash()) as Hash)
     const dropped = [
       ...refused.map((r) => ({ hash: bytesToHex(r.tx.hash()) as Hash, sender: senderOf(r.tx), reason: r.reason })),

@@ -1,6 +1,7 @@
 import type { TypedTransaction } from '@ethereumjs/tx'
 import { bytesToHex } from '@ethereumjs/util'
 import { type Hex, numberToHex } from 'viem'
+import { effectiveGasPrice } from '../../executor/receipt.ts'
 
 /** Where a transaction sits in the chain (absent while it is in the pool). */
 export type TxLocation = { blockHash: Hex; blockNumber: bigint; index: number; baseFee: bigint }
@@ -25,10 +26,7 @@ export function formatTransaction(tx: TypedTransaction, from: Hex, at?: TxLocati
   if ('maxFeePerGas' in tx) {
     out.maxFeePerGas = numberToHex(tx.maxFeePerGas)
     out.maxPriorityFeePerGas = numberToHex(tx.maxPriorityFeePerGas)
-    const tip = tx.maxFeePerGas - (at?.baseFee ?? 0n)
-    out.gasPrice = at
-      ? numberToHex(at.baseFee + (tip < tx.maxPriorityFeePerGas ? tip : tx.maxPriorityFeePerGas))
-      : numberToHex(tx.maxFeePerGas)
+    out.gasPrice = numberToHex(at ? effectiveGasPrice(tx, at.baseFee) : tx.maxFeePerGas)
   } else {
     out.gasPrice = numberToHex((tx as { gasPrice: bigint }).gasPrice)
   }

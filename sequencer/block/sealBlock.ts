@@ -2,6 +2,7 @@ import type { Common } from '@ethereumjs/common'
 import { type Hex, numberToHex } from 'viem'
 import { buildHeader } from '../../core/chain/buildHeader.ts'
 import type { StoredBlock } from '../../core/storage/chainStore.ts'
+import { rawOf } from '../../executor/txCache.ts'
 import type { BlockEnv, ExecuteBlockResult } from '../../executor/types.ts'
 import { formatTransaction } from './formatTransaction.ts'
 
@@ -10,7 +11,7 @@ import { formatTransaction } from './formatTransaction.ts'
  * RLP) and, in block order, each transaction, receipt and log in their JSON-RPC shapes.
  */
 export function sealBlock(common: Common, env: BlockEnv, result: ExecuteBlockResult): StoredBlock {
-  const raws = result.included.map((t) => t.serialize())
+  const raws = result.included.map(rawOf)
   const header = buildHeader(
     common,
     {

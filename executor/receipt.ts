@@ -1,0 +1,85 @@
+import type { TypedTransaction } from '@ethereumjs/tx'
+import { bytesToHex } from '@ethereumjs/util'
+import { encodeReceipt, type runTx } from '@ethereumjs/vm'
+import type { Hex } from 'viem'
+import { orderedTrieRoot } from '../core/trie/orderedTrieRoot.ts'
+import { rawOf } from './txCache.ts'
+import type { ExecutedReceipt } from './types.ts'
+
+/** A log as the EVM emits it: address, topics, data. */
+export type RawLog = [Uint8Array, Uint8Array[], Uint8Array]
+
+/** What executing one tx produced, whichever path ran it (EVM, transfer fast path, worker). */
+export type TxEffect = { status: 0 | 1; gasUsed: bigint; logs: RawLog[]; bloom: Uint8Array; createdAddress: Hex | null }
+
+/** The price per gas a tx pays at `baseFee`: the base fee plus its tip, capped by its fee cap. */
+export function effectiveGasPrice(tx: TypedTransaction, baseFee: bigint): bigint {
+  if ('maxPriorityFeePerGas' in tx) {
+    const room = tx.maxFeePerGas - baseFee
+    return baseFee + (room < tx.maxPriorityFeePerGas ? room : tx.maxPriorityFeePerGas)
+  }
+  return (tx as { gasPrice: bigint }).gasPrice
+}
+
+/** The receipt of one included tx; the one place receipts are built, so every path encodes them alike. */
+export function buildReceipt(
+  tx: TypedTransaction,
+  sender: Hex,
+  effect: TxEffect,
+  cumulativeGasUsed: bigint,
+  baseFee: bigint,
+): ExecutedReceipt {
+  return {
+    txHash: bytesToHex(tx.hash()) as Hex,
+    txType: tx.type,
+    from: sender,
+    to: tx.to ? (tx.to.toString() as Hex) : null,
+    status: effect.status,
+    gasUsed: effect.gasUsed,
+    cumulativeGasUsed,
+    effectiveGasPrice: effectiveGasPrice(tx, baseFee),
+    contractAddress: effect.createdAddress,
+    logs: effect.logs.map(([address, topics, data]) => ({
+      address: bytesToHex(address) as Hex,
+      topics: topics.map((t) => bytesToHex(t) as Hex),
+      data: bytesToHex(data) as Hex,
+    })),
+    logsBloom: bytesToHex(effect.bloom) as Hex,
+    encoded: encodeReceipt(
+      {
+        status: effect.status,
+        cumulativeBlockGasUsed: cumulativeGasUsed,
+        bitvector: effect.bloom,
+        logs: effect.logs,
+      } as never,
+      tx.type,
+    ),
+  }
+}
+
+/** transactionsRoot and receiptsRoot of a block, from the ordered-trie builder. */
+export function blockRoots(included: readonly TypedTransaction[], receipts: readonly ExecutedReceipt[]) {
+  return {
+    transactionsRoot: bytesToHex(orderedTrieRoot(included.map(rawOf))) as Hex,
+    receiptsRoot: bytesToHex(orderedTrieRoot(receipts.map((r) => r.encoded))) as Hex,
+  }
+}
+
+/** What runTx returned, as a receipt needs it. */
+export function effectOf(result: Awaited<ReturnType<typeof runTx>>): TxEffect {
+  const receipt = result.receipt as { status: 0 | 1; logs: RawLog[] }
+  return {
+    status: receipt.status,
+    gasUsed: result.totalGasSpent,
+    logs: receipt.logs,
+    bloom: result.bloom.bitvector,
+    createdAddress: result.createdAddress ? (result.createdAddress.toString() as Hex) : null,
+  }
+}
+
+const ZERO_BLOOM = new Uint8Array(256)
+
+/** The effect of a fast-path transfer: success, no logs. */
+export function transferEffect(gasUsed: bigint): TxEffect {
+  return { status: 1, gasUsed, logs: [], bloom: ZERO_BLOOM, createdAddress: null }
+}

@@ -28,6 +28,9 @@ const big = (def: bigint) =>
       }
     })
 
+const hexKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'expected a 32-byte hex private key')
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 20-byte hex address')
+
 /** Every environment variable the node reads, with its default (mirrored in `.env.example`). */
 export const configSchema = z.object({
   CHAIN_ID: int(901901, 1),
@@ -41,10 +44,7 @@ export const configSchema = z.object({
   MIN_BASE_FEE: big(1_000_000n),
   GENESIS_BASE_FEE: big(1_000_000_000n),
   GENESIS_TIMESTAMP: int(0),
-  COINBASE: z
-    .string()
-    .regex(/^0x[0-9a-fA-F]{40}$/)
-    .default('0x4200000000000000000000000000000000000011'),
+  COINBASE: address.default('0x4200000000000000000000000000000000000011'),
   STATE_HISTORY_BLOCKS: int(128, 128),
   MEMPOOL_MAX_TXS: int(10_000, 1),
   MEMPOOL_MAX_PER_SENDER: int(256, 1),
@@ -61,6 +61,37 @@ export const configSchema = z.object({
   EXECUTOR_WORKERS: int(availableParallelism(), 0),
   EXECUTOR_MIN_PARALLEL_TXS: int(16, 1),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+
+  // --- L1 settlement (unset L1_RPC_URL: `npm start` runs Anvil itself; `sequencer/main.ts` alone then runs L2 only)
+  L1_RPC_URL: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
+  ANVIL_HOST: z.string().default('127.0.0.1'),
+  ANVIL_PORT: int(8546, 1),
+  L1_CHAIN_ID: int(31337, 1),
+  L1_BLOCK_TIME: int(1, 1),
+  L1_CONFIRMATIONS: int(2, 1),
+  L1_POLL_MS: int(1000, 50),
+  /** blocks behind the L1 head within which posted batches are re-checked for reorgs */
+  L1_REORG_WINDOW: int(64, 1),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** BullMQ key prefix: two devnets sharing one Redis need different prefixes */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .default('parallel-rollup'),
+  DEPLOYER_PRIVATE_KEY: hexKey.default('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'),
+  BATCHER_PRIVATE_KEY: hexKey.default('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d'),
+  PROVER_PRIVATE_KEY: hexKey.default('0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a'),
+  ROLLUP_ADDRESS: address.optional(),
+  BRIDGE_ADDRESS: address.optional(),
+  /** L1 block the contracts were deployed in (where log scans start); with ROLLUP_ADDRESS */
+  L1_DEPLOY_BLOCK: int(0),
+  /** default: DATA_DIR/deployments.json */
+  DEPLOYMENTS_FILE: z.string().optional(),
+  BATCH_MAX_BYTES: int(120_000, 1024),
+  BATCH_MAX_AGE_MS: int(5_000, 100),
+  /** fee-bump a batch post not mined after this long */
+  POST_RESUBMIT_MS: int(4_000, 500),
+  POST_MAX_BUMPS: int(8, 0),
 })
 
 /** The validated, frozen configuration handed to every factory. */

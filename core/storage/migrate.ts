@@ -44,6 +44,40 @@ const MIGRATIONS: string[] = [
   `
   CREATE TABLE block_stats (number INTEGER PRIMARY KEY, stats_json TEXT NOT NULL);
   `,
+  `
+  -- the batch outbox: the source of truth for what goes to L1 (see core/storage/outboxStore.ts)
+  CREATE TABLE batches (
+    idx INTEGER PRIMARY KEY,
+    status TEXT NOT NULL,
+    first_block INTEGER NOT NULL,
+    last_block INTEGER NOT NULL,
+    opened_at INTEGER NOT NULL,
+    sealed_at INTEGER,
+    data BLOB,
+    data_hash BLOB,
+    prev_output_root BLOB,
+    output_root BLOB,
+    l1_tx_hash BLOB,
+    l1_block_number INTEGER,
+    l1_block_hash BLOB,
+    posted_at INTEGER,
+    confirmed_at INTEGER,
+    reposts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+  );
+  CREATE INDEX batches_by_status ON batches (status, idx);
+  -- every L1 transaction signed for a batch; fee bumps reuse the nonce
+  CREATE TABLE batch_posts (
+    tx_hash BLOB PRIMARY KEY,
+    batch_idx INTEGER NOT NULL,
+    nonce INTEGER NOT NULL,
+    max_fee TEXT NOT NULL,
+    max_priority_fee TEXT NOT NULL,
+    raw BLOB NOT NULL,
+    sent_at INTEGER NOT NULL
+  );
+  CREATE INDEX batch_posts_by_batch ON batch_posts (batch_idx, sent_at);
+  `,
 ]
 
 /** Brings the schema up to date, each migration in its own transaction. */

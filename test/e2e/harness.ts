@@ -131,7 +131,7 @@ export async function freePort(): Promise<number> {
   })
 }
 
-function freshDataDir(prefix: string): string {
+export function freshDataDir(prefix: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix))
   tempDirs.add(dir)
   return dir

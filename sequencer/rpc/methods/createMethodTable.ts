@@ -8,6 +8,7 @@ import type { MethodTable } from '../types.ts'
 import { chainMethods } from './chainMethods.ts'
 import { feeMethods } from './feeMethods.ts'
 import { logMethods } from './logMethods.ts'
+import { rollupMethods } from './rollupMethods.ts'
 import { stateMethods } from './stateMethods.ts'
 import { txMethods } from './txMethods.ts'
 
@@ -21,6 +22,7 @@ export function createMethodTable(node: Node, { pendingBaseFee }: { pendingBaseF
     ...feeMethods(node, pendingBaseFee),
     ...txMethods(node),
     ...logs,
+    ...rollupMethods(node),
     web3_sha3: (params) => {
       const [data] = parseParams(params, [hexDataSchema], { minArgs: 1 })
       return bytesToHex(keccak256(hexToBytes(data as Hex)))

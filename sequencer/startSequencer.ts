@@ -1,0 +1,185 @@
+import { join } from 'node:path'
+import { type Address, createPublicClient, type Hex, http } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import {
+  checkDeployments,
+  deployL1Contracts,
+  type L1Deployments,
+  readDeployments,
+  writeDeployments,
+} from '../contracts/deploy.ts'
+import { outputRoot } from '../core/batch/index.ts'
+import type { Config } from '../core/config/config.ts'
+import { BaseError } from '../core/errors/base.ts'
+import type { Logger } from '../core/log/logger.ts'
+import { createOutboxStore } from '../core/storage/outboxStore.ts'
+import { createBatcher } from './batcher/createBatcher.ts'
+import { createPoster, type Poster } from './batcher/createPoster.ts'
+import { createBlockProducer } from './block/createBlockProducer.ts'
+import { chainEvents } from './node/chainEvents.ts'
+import { createNode, type Node } from './node/createNode.ts'
+import { createMethodTable } from './rpc/methods/createMethodTable.ts'
+import { createRpcServer } from './rpc/server.ts'
+
+/** A running sequencer: the node, its RPC server and, with an L1, the batcher and poster. */
+export type Sequencer = {
+  node: Node
+  url: string
+  deployments?: L1Deployments
+  poster?: Poster
+  close(): Promise<void>
+}
+
+/** The output root of the genesis block: batch 0's previous output root, fixed in the rollup contract. */
+export function genesisOutputRoot(node: Node): Hex {
+  const g = node.chain.headerByNumber(0n) as { hash: Hex; stateRoot: Hex }
+  return outputRoot({ stateRoot: g.stateRoot, blockHash: g.hash })
+}
+
+/**
+ * Where the rollup lives on L1: ROLLUP_ADDRESS/BRIDGE_ADDRESS if given, else the deployments file
+ * (checked against the L1), else a fresh deployment with DEPLOYER_PRIVATE_KEY, written to the file.
+ */
+export async function resolveDeployments(config: Config, node: Node, log: Logger): Promise<L1Deployments> {
+  const l1RpcUrl = config.L1_RPC_URL!
+  const genesis = genesisOutputRoot(node)
+  const batcher = privateKeyToAccount(config.BATCHER_PRIVATE_KEY as Hex).address
+  const prover = privateKeyToAccount(config.PROVER_PRIVATE_KEY as Hex).address
+  const file = config.DEPLOYMENTS_FILE ?? join(config.DATA_DIR, 'deployments.json')
+  let d: L1Deployments | undefined
+  if (config.ROLLUP_ADDRESS) {
+    if (!config.BRIDGE_ADDRESS) throw new BaseError('ROLLUP_ADDRESS is set but BRIDGE_ADDRESS is not')
+    d = {
+      l1ChainId: await createPublicClient({ transport: http(l1RpcUrl, { retryCount: 2 }) }).getChainId(),
+      rollup: config.ROLLUP_ADDRESS as Address,
+      bridge: config.BRIDGE_ADDRESS as Address,
+      deployBlock: BigInt(config.L1_DEPLOY_BLOCK),
+      batcher,
+      prover,
+      genesisOutputRoot: genesis,
+    }
+  } else d = readDeployments(file)
+  if (d) {
+    await checkDeployments({ l1RpcUrl, deployments: d })
+    if (d.genesisOutputRoot.toLowerCase() !== genesis.toLowerCase())
+      throw new BaseError(`the rollup at ${d.rollup} was deployed for another L2 genesis`, {
+        details: `contract genesis output root ${d.genesisOutputRoot}, this chain's ${genesis}`,
+        metaMessages: [`Remove ${file} (and the L1 state) or DATA_DIR to start over.`],
+      })
+    return d
+  }
+  log.info({ l1: l1RpcUrl }, 'deploying the rollup contracts to L1')
+  d = await deployL1Contracts({
+    l1RpcUrl,
+    deployerKey: config.DEPLOYER_PRIVATE_KEY as Hex,
+    batcher,
+    prover,
+    genesisOutputRoot: genesis,
+  })
+  writeDeployments(file, d)
+  log.info(
+    { file, rollup: d.rollup, bridge: d.bridge, l1Block: String(d.deployBlock) },
+    'deployed the rollup contracts',
+  )
+  return d
+}
+
+/**
+ * Starts the sequencer: the node, the block producer, JSON-RPC (HTTP + WebSocket on one port) and,
+ * when `L1_RPC_URL` is set, the batcher and the batch poster. Without an L1 it runs as an L2 node
+ * only (blocks are produced and served, nothing is posted).
+ */
+export async function startSequencer({ config, log }: { config: Config; log: Logger }): Promise<Sequencer> {
+  const node = await createNode({ config, log })
+  let deployments: L1Deployments | undefined
+  try {
+    if (config.L1_RPC_URL) deployments = await resolveDeployments(config, node, log)
+  } catch (err) {
+    await node.close()
+    throw err
+  }
+  const producer = createBlockProducer(node)
+  const { methods, close: closeFilters } = createMethodTable(node, { pendingBaseFee: producer.pendingBaseFee })
+  const server = createRpcServer({
+    methods,
+    events: chainEvents(node),
+    log: log.child({ component: 'rpc' }),
+    host: config.RPC_HOST,
+    port: config.RPC_PORT,
+    limits: { maxBodyBytes: config.RPC_MAX_BODY_BYTES, maxBatchSize: config.RPC_MAX_BATCH },
+    cors: { origins: config.CORS_ORIGINS === '*' ? '*' : config.CORS_ORIGINS.split(',').map((s) => s.trim()) },
+  })
+
+  let poster: Poster | undefined
+  let stopBatcher = () => {}
+  if (deployments) {
+    const outbox = createOutboxStore(node.db)
+    const batcher = createBatcher({
+      db: node.db,
+      outbox,
+      log: log.child({ component: 'batcher' }),
+      maxBytes: config.BATCH_MAX_BYTES,
+      maxAgeMs: config.BATCH_MAX_AGE_MS,
+      genesisOutputRoot: genesisOutputRoot(node),
+      headNumber: () => node.head().number,
+    })
+    poster = createPoster({
+      outbox,
+      log,
+      l1RpcUrl: config.L1_RPC_URL!,
+      rollup: deployments.rollup,
+      batcherKey: config.BATCHER_PRIVATE_KEY as Hex,
+      redisUrl: config.REDIS_URL,
+      queuePrefix: config.QUEUE_PREFIX,
+      confirmations: config.L1_CONFIRMATIONS,
+      pollMs: config.L1_POLL_MS,
+      reorgWindow: config.L1_REORG_WINDOW,
+      resubmitMs: config.POST_RESUBMIT_MS,
+      maxBumps: config.POST_MAX_BUMPS,
+    })
+    const onBlock = (b: Parameters<typeof batcher.onBlock>[0]) => {
+      try {
+        batcher.onBlock(b)
+      } catch (err) {
+        log.error({ err, block: b.number }, 'batcher failed to take a block')
+      }
+    }
+    node.events.on('block', onBlock)
+    const p = poster
+    batcher.events.on('sealed', () => void p.pump())
+    batcher.start()
+    await poster.start()
+    stopBatcher = () => {
+      node.events.off('block', onBlock)
+      batcher.stop()
+    }
+  } else log.warn('L1_RPC_URL is not set: running as an L2 node only, blocks are not posted to L1')
+
+  const { url } = await server.start()
+  producer.start()
+  log.info(
+    {
+      url,
+      chainId: config.CHAIN_ID,
+      head: node.head().number,
+      dataDir: config.DATA_DIR,
+      ...(deployments ? { l1: config.L1_RPC_URL, rollup: deployments.rollup, bridge: deployments.bridge } : {}),
+    },
+    'sequencer ready',
+  )
+  return {
+    node,
+    url,
+    deployments,
+    poster,
+    async close() {
+      // Reverse start order: stop taking requests, finish the block in progress, then close storage.
+      await server.close().catch((err) => log.error({ err }, 'rpc close failed'))
+      await producer.stop()
+      stopBatcher()
+      await poster?.stop()
+      closeFilters()
+      await node.close()
+    },
+  }
+}

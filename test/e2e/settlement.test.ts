@@ -124,26 +124,29 @@ describe('L1 settlement', () => {
     }
   })
 
-  it('re-posts, once, a batch that an L1 reorg dropped (anvil_rollback)', async () => {
-    const d = await start({ env: { L1_CONFIRMATIONS: '3' } })
-    const last = await sendTransfers(d.node, 4)
-    await waitForBatched(d.node, last, 'posted')
-    const before = await readL1Batches(d.l1, d.rollup)
-    const target = before[before.length - 1]
-    const head = await d.l1.getBlockNumber()
-    await rpc(d.anvil.url, 'anvil_rollback', [Number(head - target.l1Block + 1n)])
-    await waitFor(
-      `batch ${target.index} re-posted`,
-      async () => {
-        const b = await batchOf(d.node, target.index)
-        return b && BigInt(b.reposts) >= 1n && b.status === 'confirmed' ? b : undefined
-      },
-      60_000,
-      200,
-    )
-    const after = await readL1Batches(d.l1, d.rollup)
-    expect(after.filter((b) => b.index === target.index).length).toBe(1)
-    await expectL1MatchesL2(d.node, after)
-    expect(Number((await batchOf(d.node, target.index))!.reposts)).toBe(1)
-  })
+  for (const how of ['anvil_rollback', 'anvil_reorg'] as const)
+    it(`re-posts, once, a batch that an L1 reorg dropped (${how})`, async () => {
+      const d = await start({ env: { L1_CONFIRMATIONS: '3' } })
+      const last = await sendTransfers(d.node, 4)
+      await waitForBatched(d.node, last, 'posted')
+      const before = await readL1Batches(d.l1, d.rollup)
+      const target = before[before.length - 1]
+      const depth = Number((await d.l1.getBlockNumber()) - target.l1Block + 1n)
+      // rollback removes the blocks; reorg replaces them with as many new blocks without our txs
+      await rpc(d.anvil.url, how, how === 'anvil_rollback' ? [depth] : [depth, []])
+      expect((await readL1Batches(d.l1, d.rollup)).some((b) => b.index === target.index)).toBe(false)
+      await waitFor(
+        `batch ${target.index} re-posted`,
+        async () => {
+          const b = await batchOf(d.node, target.index)
+          return b && BigInt(b.reposts) >= 1n && b.status === 'confirmed' ? b : undefined
+        },
+        60_000,
+        200,
+      )
+      const after = await readL1Batches(d.l1, d.rollup)
+      expect(after.filter((b) => b.index === target.index).length).toBe(1)
+      await expectL1MatchesL2(d.node, after)
+      expect(Number((await batchOf(d.node, target.index))!.reposts)).toBe(1)
+    })
 })

@@ -8,6 +8,7 @@ import { compileSolidity } from '../contracts/compile.ts'
 import { createChainCommon } from '../core/chain/createChainCommon.ts'
 import { devAccounts } from '../core/chain/devAccounts.ts'
 import { genesisDiff } from '../core/chain/genesis.ts'
+import { blockDepositOf } from '../core/deposits/depositTx.ts'
 import { createParallelExecutor, type ParallelExecutor } from './parallel.ts'
 import { createSequentialExecutor } from './sequential.ts'
 import { createWorldState, type WorldState } from './state/worldState.ts'
@@ -209,6 +210,55 @@ describe('parallel executor', () => {
       expect(dump(B)).toEqual(dump(A))
       expect(reExec).toBeGreaterThan(0)
     }
+  })
+
+  test('behavior: L1 deposits are credited before the first tx, identically in both executors', async () => {
+    parallel ??= await createParallelExecutor({ common, blockHash: () => undefined, workers: 2, minParallelTxs: 1 })
+    const sequential = await createSequentialExecutor({ common, blockHash: () => undefined, fastTransfers: false })
+    const A = freshState()
+    const B = freshState()
+    // a key that holds nothing until its deposit lands in the same block
+    const poorKey = `0x${'5a'.repeat(32)}` as Hex
+    const poor = privateKeyToAddress(poorKey).toLowerCase() as Hex
+    const event = (nonce: bigint, to: Hex, amount: bigint) =>
+      blockDepositOf({
+        nonce,
+        from: addrs[3],
+        to,
+        amount,
+        l1BlockNumber: 7n,
+        l1BlockHash: `0x${'ab'.repeat(32)}`,
+        logIndex: Number(nonce),
+        l1TxHash: `0x${'cd'.repeat(32)}`,
+      })
+    const deposits = [event(0n, poor, 10n ** 18n), event(1n, COINBASE, 5n), event(2n, addrs[4], 1n)]
+    const fromPoor = createFeeMarket1559Tx(
+      {
+        nonce: 0n,
+        to: addrs[5],
+        value: 1000n,
+        gasLimit: 21_000n,
+        maxFeePerGas: 30n,
+        maxPriorityFeePerGas: 2n,
+        chainId: 901901n,
+      },
+      { common },
+    ).sign(hexToBytes(poorKey))
+    const txs = [
+      fromPoor,
+      ...Array.from({ length: 6 }, (_, i) => sign(10 + i, 0n, { to: addrs[4], value: 7n, gas: 21_000n })),
+    ]
+    const e = { ...env(1n), deposits }
+    const s = await sequential.executeBlock({ state: A, env: e, txs, mode: 'build' })
+    const p = await parallel.executeBlock({ state: B, env: e, txs, mode: 'build' })
+    expect(summarize(p)).toEqual(summarize(s))
+    expect(dump(B)).toEqual(dump(A))
+    expect(s.rejected).toHaveLength(0)
+    expect(A.getAccount(poor)?.balance).toBe(10n ** 18n - 1000n - 21_000n * 9n)
+    // the deposits are in the tx and receipt roots
+    const bare = await sequential.executeBlock({ state: freshState(), env: env(1n), txs, mode: 'build' })
+    expect(bare.transactionsRoot).not.toBe(s.transactionsRoot)
+    expect(bare.receiptsRoot).not.toBe(s.receiptsRoot)
   })
 })
 

@@ -20,7 +20,7 @@ import {
 } from './sequential.ts'
 import { createDiffView, pruneNoopWrites } from './state/diffView.ts'
 import { createStateDiff, type StateDiff } from './state/types.ts'
-import { applySystemCalls } from './systemCalls.ts'
+import { applyDeposits, applySystemCalls } from './systemCalls.ts'
 import { hasSender, primeSender, rawOf, senderOf } from './txCache.ts'
 import type { ExecuteBlockResult, ExecutedReceipt, RejectedTx } from './types.ts'
 
@@ -187,6 +187,7 @@ export async function createParallelExecutor({
     overlay.reads = undefined
     overlay.coinbase = undefined
     await applySystemCalls(vm, overlay, env)
+    applyDeposits(overlay, env)
     const systemDiff = overlay.takeDiff()
 
     const senders = txs.map((t) => senderOf(t))
@@ -388,7 +389,7 @@ export async function createParallelExecutor({
     const stateRoot = bytesToHex(state.applyDiff(diff)) as Hex
     pool.applyDiff(diff, stateRoot)
     const tTries = performance.now()
-    const { transactionsRoot, receiptsRoot } = blockRoots(included, receipts)
+    const { transactionsRoot, receiptsRoot } = blockRoots(included, receipts, env.deposits)
     const tEnd = performance.now()
     const stats: BlockExecutionStats = {
       mode: 'parallel',

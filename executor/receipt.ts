@@ -2,6 +2,7 @@ import type { TypedTransaction } from '@ethereumjs/tx'
 import { bytesToHex } from '@ethereumjs/util'
 import { encodeReceipt, type runTx } from '@ethereumjs/vm'
 import type { Hex } from 'viem'
+import { type BlockDeposit, encodeDepositReceipt } from '../core/deposits/depositTx.ts'
 import { orderedTrieRoot } from '../core/trie/orderedTrieRoot.ts'
 import { rawOf } from './txCache.ts'
 import type { ExecutedReceipt } from './types.ts'
@@ -57,11 +58,18 @@ export function buildReceipt(
   }
 }
 
-/** transactionsRoot and receiptsRoot of a block, from the ordered-trie builder. */
-export function blockRoots(included: readonly TypedTransaction[], receipts: readonly ExecutedReceipt[]) {
+/** transactionsRoot and receiptsRoot of a block (L1 deposits first), from the ordered-trie builder. */
+export function blockRoots(
+  included: readonly TypedTransaction[],
+  receipts: readonly ExecutedReceipt[],
+  deposits: readonly BlockDeposit[] = [],
+) {
+  const depositReceipt = deposits.length ? encodeDepositReceipt(0n) : undefined
   return {
-    transactionsRoot: bytesToHex(orderedTrieRoot(included.map(rawOf))) as Hex,
-    receiptsRoot: bytesToHex(orderedTrieRoot(receipts.map((r) => r.encoded))) as Hex,
+    transactionsRoot: bytesToHex(orderedTrieRoot([...deposits.map((d) => d.raw), ...included.map(rawOf)])) as Hex,
+    receiptsRoot: bytesToHex(
+      orderedTrieRoot([...deposits.map(() => depositReceipt!), ...receipts.map((r) => r.encoded)]),
+    ) as Hex,
   }
 }
 

@@ -10,7 +10,7 @@ import { payCoinbase, tryFastTransfer } from './fastTransfer.ts'
 import { blockRoots, buildReceipt, effectOf, transferEffect } from './receipt.ts'
 import { createDiffView } from './state/diffView.ts'
 import type { WorldState } from './state/worldState.ts'
-import { applySystemCalls } from './systemCalls.ts'
+import { applyDeposits, applySystemCalls } from './systemCalls.ts'
 import { senderOf } from './txCache.ts'
 import type { BlockEnv, ExecuteBlockResult, ExecutedReceipt, RejectedTx } from './types.ts'
 
@@ -70,6 +70,7 @@ export async function createSequentialExecutor({
       const block = toEjsBlock(common, env)
       const coinbase = env.coinbase.toLowerCase() as Hex
       await applySystemCalls(vm, overlay, env)
+      applyDeposits(overlay, env)
       view.apply(overlay.takeDiff())
       const included: TypedTransaction[] = []
       const rejected: RejectedTx[] = []
@@ -112,7 +113,7 @@ export async function createSequentialExecutor({
       const t1 = performance.now()
       const stateRoot = bytesToHex(state.applyDiff(diff)) as Hex
       const t2 = performance.now()
-      const { transactionsRoot, receiptsRoot } = blockRoots(included, receipts)
+      const { transactionsRoot, receiptsRoot } = blockRoots(included, receipts, env.deposits)
       const t3 = performance.now()
       return {
         included,

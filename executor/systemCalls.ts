@@ -1,5 +1,6 @@
 import { Address, bigIntToBytes, hexToBytes, setLengthLeft } from '@ethereumjs/util'
 import type { VM } from '@ethereumjs/vm'
+import { payCoinbase } from './fastTransfer.ts'
 import type { OverlayStateManager } from './state/overlayStateManager.ts'
 import type { BlockEnv } from './types.ts'
 
@@ -28,4 +29,12 @@ export async function applySystemCalls(vm: VM, state: OverlayStateManager, env: 
     const key = setLengthLeft(bigIntToBytes((env.number - 1n) % window), 32)
     await state.putStorage(HISTORY_ADDRESS, key, hexToBytes(env.parentHash))
   }
+}
+
+/**
+ * L1 deposits credit their recipients after the system writes and before the first transaction
+ * (a deposit runs no code and uses no gas; see core/deposits/depositTx.ts).
+ */
+export function applyDeposits(state: OverlayStateManager, env: BlockEnv): void {
+  for (const d of env.deposits ?? []) payCoinbase(state, d.to.toLowerCase() as `0x${string}`, d.amount)
 }

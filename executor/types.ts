@@ -1,5 +1,6 @@
 import type { TypedTransaction } from '@ethereumjs/tx'
 import type { Address, Hex } from 'viem'
+import type { BlockDeposit } from '../core/deposits/depositTx.ts'
 import type { StateDiff } from './state/types.ts'
 
 /** The block environment a block's transactions execute in. */
@@ -12,6 +13,8 @@ export type BlockEnv = {
   prevRandao: Hex
   parentHash: Hex
   parentBeaconBlockRoot: Hex
+  /** L1 deposits (type 0x7e), in bridge-nonce order: credited before the first transaction, first in the block. */
+  deposits?: readonly BlockDeposit[]
 }
 
 /** A log as produced by execution (hex at the boundary). */

@@ -3,15 +3,21 @@
 //   Redis    REDIS_URL (default redis://127.0.0.1:6379); a local redis-server is started if none answers
 //   L1       Anvil from @foundry-rs/anvil on ANVIL_HOST:ANVIL_PORT (8546), state kept in DATA_DIR/l1,
 //            unless L1_RPC_URL points at an existing L1
-//   L2       the sequencer on RPC_HOST:RPC_PORT (8545) with the batcher and the batch poster
+//   L2       the sequencer on RPC_HOST:RPC_PORT (8545) with the batcher, the batch poster and the
+//            deposit watcher
+//   prover   the prover stub as a child process (its own chain in DATA_DIR/prover), attesting on L1
 //   contracts deployed on first start; addresses in DATA_DIR/deployments.json
-import { join } from 'node:path'
+import { spawn } from 'node:child_process'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { type Config, readConfig } from '../core/config/config.ts'
 import { type RunningAnvil, startAnvil } from '../core/devnet/anvil.ts'
 import { type EnsuredRedis, ensureRedis } from '../core/devnet/redis.ts'
 import { BaseError } from '../core/errors/base.ts'
 import { createLogger } from '../core/log/logger.ts'
 import { type Sequencer, startSequencer } from '../sequencer/startSequencer.ts'
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
 async function main(): Promise<void> {
   let config: Config
@@ -54,6 +60,27 @@ async function main(): Promise<void> {
     const sequencer: Sequencer = await startSequencer({ config: { ...config, L1_RPC_URL: l1RpcUrl }, log })
     stops.push(() => sequencer.close())
     const d = sequencer.deployments!
+    // The prover re-executes every batch: a process of its own, so its CPU never stalls the sequencer.
+    const prover = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'prover-stub', 'main.ts')], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        DATA_DIR: join(config.DATA_DIR, 'prover'),
+        L1_RPC_URL: l1RpcUrl,
+        ROLLUP_ADDRESS: d.rollup,
+        BRIDGE_ADDRESS: d.bridge,
+        L1_DEPLOY_BLOCK: String(d.deployBlock),
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    })
+    const proverExited = new Promise<void>((resolve) => prover.once('exit', () => resolve()))
+    prover.once('exit', (code, signal) => {
+      if (!stopping) log.error({ code, signal }, 'the prover exited; batches are no longer attested')
+    })
+    stops.push(async () => {
+      if (prover.exitCode === null && prover.signalCode === null) prover.kill('SIGTERM')
+      await proverExited
+    })
     process.stdout.write(
       [
         '',
@@ -63,6 +90,7 @@ async function main(): Promise<void> {
         `  Rollup     ${d.rollup}`,
         `  Bridge     ${d.bridge}`,
         `  Redis      ${redis.url}${redis.started ? ' (started for this devnet)' : ''}`,
+        `  prover     pid ${prover.pid} (attests batches on L1; its chain in ${join(config.DATA_DIR, 'prover')})`,
         `  data       ${config.DATA_DIR}`,
         '',
         '',

@@ -12,10 +12,13 @@ import { outputRoot } from '../core/batch/index.ts'
 import type { Config } from '../core/config/config.ts'
 import { BaseError } from '../core/errors/base.ts'
 import type { Logger } from '../core/log/logger.ts'
+import { createDepositStore } from '../core/storage/depositStore.ts'
 import { createOutboxStore } from '../core/storage/outboxStore.ts'
 import { createBatcher } from './batcher/createBatcher.ts'
 import { createPoster, type Poster } from './batcher/createPoster.ts'
-import { createBlockProducer } from './block/createBlockProducer.ts'
+import { createBlockProducer, type DepositSource } from './block/createBlockProducer.ts'
+import { createDepositSource } from './deposits/createDepositSource.ts'
+import { createDepositWatcher, type DepositWatcher } from './deposits/createDepositWatcher.ts'
 import { chainEvents } from './node/chainEvents.ts'
 import { createNode, type Node } from './node/createNode.ts'
 import { createMethodTable } from './rpc/methods/createMethodTable.ts'
@@ -98,7 +101,29 @@ export async function startSequencer({ config, log }: { config: Config; log: Log
     await node.close()
     throw err
   }
-  const producer = createBlockProducer(node)
+  // Deposits: the watcher follows the bridge on L1; the producer puts them first in its blocks.
+  let watcher: DepositWatcher | undefined
+  let depositSource: DepositSource | undefined
+  if (deployments) {
+    const store = createDepositStore(node.db)
+    const w = createDepositWatcher({
+      store,
+      log,
+      l1RpcUrl: config.L1_RPC_URL!,
+      bridge: deployments.bridge,
+      deployBlock: deployments.deployBlock,
+      confirmations: config.L1_CONFIRMATIONS,
+      pollMs: config.L1_POLL_MS,
+    })
+    watcher = w
+    depositSource = createDepositSource({
+      store,
+      origin: () => w.origin(),
+      maxPerBlock: config.DEPOSITS_PER_BLOCK,
+      deadline: BigInt(config.DEPOSIT_DEADLINE),
+    })
+  }
+  const producer = createBlockProducer(node, { deposits: depositSource })
   const { methods, close: closeFilters } = createMethodTable(node, { pendingBaseFee: producer.pendingBaseFee })
   const server = createRpcServer({
     methods,
@@ -149,6 +174,7 @@ export async function startSequencer({ config, log }: { config: Config; log: Log
     batcher.events.on('sealed', () => void p.pump())
     batcher.start()
     await poster.start()
+    watcher!.start()
     stopBatcher = () => {
       node.events.off('block', onBlock)
       batcher.stop()
@@ -177,6 +203,7 @@ export async function startSequencer({ config, log }: { config: Config; log: Log
       await server.close().catch((err) => log.error({ err }, 'rpc close failed'))
       await producer.stop()
       stopBatcher()
+      await watcher?.stop()
       await poster?.stop()
       closeFilters()
       await node.close()

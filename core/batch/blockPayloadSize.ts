@@ -2,7 +2,7 @@ import type { BatchBlock } from './batch.ts'
 import { rlpHeaderLength, rlpHexLength, rlpIntegerLength } from './rlpLength.ts'
 
 /**
- * Exact length of `block`'s item RLP([timestamp, [deposits], [transactions]]) in the batch payload.
+ * Exact length of `block`'s item RLP([timestamp, l1Origin, [deposits], [transactions]]) in the batch payload.
  * Sum them over a batch's blocks and pass the sum to `batchPayloadSize` for the payload's exact length.
  */
 export function blockPayloadSize(block: BatchBlock): number {
@@ -12,6 +12,7 @@ export function blockPayloadSize(block: BatchBlock): number {
   for (const raw of block.transactions) transactions += rlpHexLength(raw)
   const body =
     rlpIntegerLength(block.timestamp) +
+    rlpIntegerLength(block.l1Origin) +
     rlpHeaderLength(deposits) +
     deposits +
     rlpHeaderLength(transactions) +

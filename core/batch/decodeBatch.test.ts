@@ -35,8 +35,10 @@ const rlp = (value: Parameters<typeof RLP.encode>[0]): Hex => bytesToHex(RLP.enc
 const HASH = rlp(new Uint8Array(32).fill(0xab))
 const ONE = rlp(1)
 const TX = rlp(hexToBytes('0x02c0ffee'))
-const okBlock = (timestamp: Hex = rlp(1_000), txs: Hex[] = [TX], deposits: Hex[] = []) =>
-  list(timestamp, list(...deposits), list(...txs))
+const DEPOSIT = rlp(hexToBytes('0x7ec0ffee'))
+const ORIGIN = rlp(9)
+const okBlock = (timestamp: Hex = rlp(1_000), txs: Hex[] = [TX], deposits: Hex[] = [], l1Origin: Hex = ORIGIN) =>
+  list(timestamp, l1Origin, list(...deposits), list(...txs))
 const payloadOf = (...blocks: Hex[]) => list(HASH, ONE, list(...blocks))
 
 const decodeError = (data: Uint8Array | Hex, options?: Parameters<typeof decodeBatch>[1]): BatchDecodeError => {
@@ -51,12 +53,12 @@ const decodeError = (data: Uint8Array | Hex, options?: Parameters<typeof decodeB
 
 describe('decodeBatch', () => {
   it('default: decodes a hand-built payload', () => {
-    const batch = decodeBatch(post(payloadOf(okBlock(), okBlock(rlp(1_001), [], [TX]))))
+    const batch = decodeBatch(post(payloadOf(okBlock(), okBlock(rlp(1_001), [], [DEPOSIT], rlp(300)))))
     expect(batch).toEqual({
       parentHash: `0x${'ab'.repeat(32)}`,
       blocks: [
-        { number: 1n, timestamp: 1_000n, deposits: [], transactions: ['0x02c0ffee'] },
-        { number: 2n, timestamp: 1_001n, deposits: ['0x02c0ffee'], transactions: [] },
+        { number: 1n, timestamp: 1_000n, l1Origin: 9n, deposits: [], transactions: ['0x02c0ffee'] },
+        { number: 2n, timestamp: 1_001n, l1Origin: 300n, deposits: ['0x7ec0ffee'], transactions: [] },
       ],
     })
   })
@@ -110,10 +112,13 @@ describe('decodeBatch', () => {
     ['block number is a list', 'wrong shape', post(list(HASH, list(), list(okBlock()))), 'firstBlockNumber'],
     ['blocks is bytes', 'wrong shape', post(list(HASH, ONE, ONE)), 'blocks'],
     ['block is bytes', 'wrong shape', post(payloadOf(ONE)), 'blocks[0]'],
-    ['block has two fields', 'wrong shape', post(payloadOf(list(ONE, list()))), 'blocks[0].transactions'],
-    ['block has four fields', 'wrong shape', post(payloadOf(list(ONE, list(), list(), list()))), 'blocks[0]'],
-    ['timestamp is a list', 'wrong shape', post(payloadOf(list(list(), list(), list()))), 'blocks[0].timestamp'],
-    ['deposits is bytes', 'wrong shape', post(payloadOf(list(ONE, ONE, list()))), 'blocks[0].deposits'],
+    ['block has three fields', 'wrong shape', post(payloadOf(list(ONE, ONE, list()))), 'blocks[0].transactions'],
+    // The v0 layout before L1 origins: the deposits list lands where l1Origin belongs.
+    ['block without l1Origin', 'wrong shape', post(payloadOf(list(ONE, list(), list()))), 'blocks[0].l1Origin'],
+    ['block has five fields', 'wrong shape', post(payloadOf(list(ONE, ONE, list(), list(), list()))), 'blocks[0]'],
+    ['timestamp is a list', 'wrong shape', post(payloadOf(list(list(), ONE, list(), list()))), 'blocks[0].timestamp'],
+    ['l1Origin is a list', 'wrong shape', post(payloadOf(list(ONE, list(), list(), list()))), 'blocks[0].l1Origin'],
+    ['deposits is bytes', 'wrong shape', post(payloadOf(list(ONE, ONE, ONE, list()))), 'blocks[0].deposits'],
     ['tx is a list', 'wrong shape', post(payloadOf(okBlock(ONE, [list(TX)]))), 'blocks[0].transactions[0]'],
     ['31-byte parent hash', 'bad parent hash', post(list(rlp(new Uint8Array(31)), ONE, list(okBlock()))), 'parentHash'],
     ['33-byte parent hash', 'bad parent hash', post(list(rlp(new Uint8Array(33)), ONE, list(okBlock()))), 'parentHash'],
@@ -125,8 +130,27 @@ describe('decodeBatch', () => {
       'firstBlockNumber',
     ],
     ['timestamp 0x8200ff', 'non-canonical integer', post(payloadOf(okBlock('0x8200ff'))), 'blocks[0].timestamp'],
+    ['l1Origin 0x00', 'non-canonical integer', post(payloadOf(okBlock(ONE, [TX], [], '0x00'))), 'blocks[0].l1Origin'],
+    [
+      'l1Origin 0x8105',
+      'invalid rlp', // a prefixed single byte below 0x80: caught by the RLP reader first
+      post(payloadOf(okBlock(ONE, [TX], [], '0x8105'))),
+      'blocks[0].l1Origin',
+    ],
+    [
+      'l1Origin 0x820100 then 0x8200ff',
+      'non-canonical integer',
+      post(payloadOf(okBlock(ONE, [TX], [], '0x820100'), okBlock(ONE, [TX], [], '0x8200ff'))),
+      'blocks[1].l1Origin',
+    ],
     ['9-byte block number', 'integer overflow', post(list(HASH, rlp(2n ** 64n), list(okBlock()))), 'firstBlockNumber'],
     ['9-byte timestamp', 'integer overflow', post(payloadOf(okBlock(rlp(2n ** 64n)))), 'blocks[0].timestamp'],
+    [
+      '9-byte l1Origin',
+      'integer overflow',
+      post(payloadOf(okBlock(ONE, [TX], [], rlp(2n ** 64n)))),
+      'blocks[0].l1Origin',
+    ],
     ['block number 0', 'zero block number', post(list(HASH, '0x80', list(okBlock()))), 'firstBlockNumber'],
     [
       'numbers past uint64',
@@ -140,8 +164,40 @@ describe('decodeBatch', () => {
       post(payloadOf(okBlock(rlp(5)), okBlock(rlp(4)))),
       'blocks[1].timestamp',
     ],
+    [
+      'l1 origin decreasing',
+      'l1 origin decreasing',
+      post(payloadOf(okBlock(ONE, [TX], [], rlp(7)), okBlock(ONE, [TX], [], rlp(7)), okBlock(ONE, [TX], [], rlp(6)))),
+      'blocks[2].l1Origin',
+    ],
+    [
+      'l1 origin decreasing to 0',
+      'l1 origin decreasing',
+      post(payloadOf(okBlock(ONE, [TX], [], ONE), okBlock(ONE, [TX], [], '0x80'))),
+      'blocks[1].l1Origin',
+    ],
     ['empty tx', 'empty transaction', post(payloadOf(okBlock(ONE, [TX, '0x80']))), 'blocks[0].transactions[1]'],
     ['empty deposit', 'empty transaction', post(payloadOf(okBlock(ONE, [], ['0x80']))), 'blocks[0].deposits[0]'],
+    ['deposit of type 0x02', 'bad deposit', post(payloadOf(okBlock(ONE, [], [DEPOSIT, TX]))), 'blocks[0].deposits[1]'],
+    ['deposit 0x7f', 'bad deposit', post(payloadOf(okBlock(ONE, [], ['0x7f']))), 'blocks[0].deposits[0]'],
+    [
+      'legacy tx as a deposit',
+      'bad deposit',
+      post(payloadOf(okBlock(ONE, [], [rlp(hexToBytes('0xf8c0ffee'))]))),
+      'blocks[0].deposits[0]',
+    ],
+    [
+      'deposit among transactions',
+      'deposit among transactions',
+      post(payloadOf(okBlock(ONE, [TX, DEPOSIT]))),
+      'blocks[0].transactions[1]',
+    ],
+    [
+      'one-byte 0x7e among transactions',
+      'deposit among transactions',
+      post(payloadOf(okBlock(ONE, ['0x7e']))),
+      'blocks[0].transactions[0]',
+    ],
     ['no blocks', 'no blocks', post(payloadOf()), 'blocks'],
   ])('error: %s', (_name, reason, data, path) => {
     const err = decodeError(data)
@@ -151,9 +207,22 @@ describe('decodeBatch', () => {
   })
 
   it('behavior: uint64 extremes decode', () => {
-    const batch = decodeBatch(post(list(HASH, rlp(MAX_UINT64), list(okBlock(rlp(MAX_UINT64))))))
-    expect(batch.blocks[0]).toMatchObject({ number: MAX_UINT64, timestamp: MAX_UINT64 })
-    expect(decodeBatch(post(payloadOf(okBlock('0x80')))).blocks[0].timestamp).toBe(0n)
+    const batch = decodeBatch(
+      post(list(HASH, rlp(MAX_UINT64), list(okBlock(rlp(MAX_UINT64), [], [], rlp(MAX_UINT64))))),
+    )
+    expect(batch.blocks[0]).toMatchObject({ number: MAX_UINT64, timestamp: MAX_UINT64, l1Origin: MAX_UINT64 })
+    expect(decodeBatch(post(payloadOf(okBlock('0x80', [], [], '0x80')))).blocks[0]).toMatchObject({
+      timestamp: 0n,
+      l1Origin: 0n,
+    })
+  })
+
+  it('behavior: L1 origins may repeat and jump; deposits and txs are told apart by their first byte only', () => {
+    const blocks = [okBlock(ONE, [], [], rlp(7)), okBlock(ONE, [TX], [DEPOSIT], rlp(7)), okBlock(ONE, [], [], rlp(1e9))]
+    expect(decodeBatch(post(payloadOf(...blocks))).blocks.map((b) => b.l1Origin)).toEqual([7n, 7n, 1_000_000_000n])
+    // A 1-byte deposit is just the type byte; a 1-byte tx may be anything else.
+    const batch = decodeBatch(post(payloadOf(okBlock(ONE, ['0x7f', rlp(Uint8Array.of(0x80))], ['0x7e']))))
+    expect(batch.blocks[0]).toMatchObject({ deposits: ['0x7e'], transactions: ['0x7f', '0x80'] })
   })
 
   it('behavior: the limits are inclusive', () => {

@@ -1,13 +1,14 @@
 import type { Hex } from 'viem'
-import type { Batch, BatchBlock } from './batch.ts'
+import { type Batch, type BatchBlock, DEPOSIT_TX_TYPE } from './batch.ts'
 import { BatchDecodeError, type BatchDecodeReason } from './errors.ts'
 import { type BatchLimits, DEFAULT_BATCH_LIMITS, MAX_UINT64 } from './limits.ts'
 import { type RlpItem, readRlpItem } from './readRlpItem.ts'
 
 /**
- * Decodes the uncompressed payload RLP([parentHash, firstBlockNumber, [[timestamp, [deposit...], [tx...]]...]])
- * into a `Batch`, enforcing every rule of the format and `limits` (but `maxDecompressedBytes`, which
- * bounds the inflation before this). Throws only `BatchDecodeError`.
+ * Decodes the uncompressed payload
+ * RLP([parentHash, firstBlockNumber, [[timestamp, l1Origin, [deposit...], [tx...]]...]]) into a `Batch`,
+ * enforcing every rule of the format and `limits` (but `maxDecompressedBytes`, which bounds the inflation
+ * before this). Throws only `BatchDecodeError`.
  */
 export function decodeBatchPayload(payload: Uint8Array, limits: BatchLimits = DEFAULT_BATCH_LIMITS): Batch {
   const fail = (reason: BatchDecodeReason, path?: string, details?: string) =>
@@ -54,7 +55,8 @@ export function decodeBatchPayload(payload: Uint8Array, limits: BatchLimits = DE
 
   const blocks: BatchBlock[] = []
   let txCount = 0
-  const raws = (list: Cursor): Hex[] => {
+  // Deposits start with the deposit type byte, other txs must not (the only look inside a raw tx).
+  const raws = (list: Cursor, deposits: boolean): Hex[] => {
     const out: Hex[] = []
     while (list.pos < list.end) {
       const path = `${list.path}[${out.length}]`
@@ -62,6 +64,10 @@ export function decodeBatchPayload(payload: Uint8Array, limits: BatchLimits = DE
         throw fail('too many transactions', path, `over ${limits.maxTransactions}`)
       const raw = bytesOf(next(list, path), path)
       if (raw.length === 0) throw fail('empty transaction', path)
+      const typed = raw[0] === DEPOSIT_TX_TYPE
+      if (deposits && !typed)
+        throw fail('bad deposit', path, `first byte 0x${raw[0].toString(16).padStart(2, '0')}, not 0x7e`)
+      if (!deposits && typed) throw fail('deposit among transactions', path)
       out.push(toHex(raw))
     }
     return out
@@ -76,10 +82,13 @@ export function decodeBatchPayload(payload: Uint8Array, limits: BatchLimits = DE
     const timestamp = uint64Of(next(block, `${at}.timestamp`), `${at}.timestamp`)
     if (i > 0 && timestamp < blocks[i - 1].timestamp)
       throw fail('timestamp decreasing', `${at}.timestamp`, `${timestamp} < ${blocks[i - 1].timestamp}`)
-    const deposits = raws(enter(next(block, `${at}.deposits`), `${at}.deposits`))
-    const transactions = raws(enter(next(block, `${at}.transactions`), `${at}.transactions`))
-    done(block, 3)
-    blocks.push({ number, timestamp, deposits, transactions })
+    const l1Origin = uint64Of(next(block, `${at}.l1Origin`), `${at}.l1Origin`)
+    if (i > 0 && l1Origin < blocks[i - 1].l1Origin)
+      throw fail('l1 origin decreasing', `${at}.l1Origin`, `${l1Origin} < ${blocks[i - 1].l1Origin}`)
+    const deposits = raws(enter(next(block, `${at}.deposits`), `${at}.deposits`), true)
+    const transactions = raws(enter(next(block, `${at}.transactions`), `${at}.transactions`), false)
+    done(block, 4)
+    blocks.push({ number, timestamp, l1Origin, deposits, transactions })
   }
   if (blocks.length === 0) throw fail('no blocks', 'blocks')
   return { parentHash: toHex(hashBytes), blocks }

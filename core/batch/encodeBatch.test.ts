@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Batch } from './batch.ts'
+import type { Batch, BatchBlock } from './batch.ts'
 import { decodeBatch } from './decodeBatch.ts'
 import { encodeBatch } from './encodeBatch.ts'
 import { encodeBatchPayload } from './encodeBatchPayload.ts'
@@ -8,12 +8,13 @@ import { DEFAULT_BATCH_LIMITS, MAX_UINT64 } from './limits.ts'
 import { prng, randomBatch, randomRaw } from './testing/randomBatch.ts'
 
 const HASH = `0x${'ab'.repeat(32)}` as const
-const block = (number: bigint, timestamp = 1_000n, transactions: `0x${string}`[] = ['0x01']) => ({
-  number,
-  timestamp,
-  deposits: [],
-  transactions,
-})
+const block = (
+  number: bigint,
+  timestamp = 1_000n,
+  transactions: `0x${string}`[] = ['0x01'],
+  l1Origin = 3n,
+  deposits: `0x${string}`[] = [],
+): BatchBlock => ({ number, timestamp, l1Origin, deposits, transactions })
 
 const encodeError = (batch: Batch, options?: Parameters<typeof encodeBatch>[1]): BatchEncodeError => {
   try {
@@ -49,8 +50,8 @@ describe('encodeBatch', () => {
     const batch: Batch = {
       parentHash: HASH,
       blocks: [
-        { number: MAX_UINT64 - 1n, timestamp: 0n, deposits: ['0x7e'], transactions: ['0x00', '0x7f', '0x80', '0xff'] },
-        { number: MAX_UINT64, timestamp: MAX_UINT64, deposits: [], transactions: [randomRaw(rand, 1_000_000)] },
+        block(MAX_UINT64 - 1n, 0n, ['0x00', '0x7f', '0x80', '0xff'], 0n, ['0x7e']),
+        block(MAX_UINT64, MAX_UINT64, [randomRaw(rand, 1_000_000)], MAX_UINT64),
       ],
     }
     expect(decodeBatch(encodeBatch(batch))).toEqual(batch)
@@ -62,8 +63,8 @@ describe('encodeBatch', () => {
   })
 
   it('behavior: uppercase hex is accepted and decodes lowercase', () => {
-    const batch: Batch = { parentHash: HASH, blocks: [block(1n, 1n, ['0xABCD'])] }
-    expect(decodeBatch(encodeBatch(batch)).blocks[0].transactions).toEqual(['0xabcd'])
+    const batch: Batch = { parentHash: HASH, blocks: [block(1n, 1n, ['0xABCD'], 1n, ['0x7Eab'])] }
+    expect(decodeBatch(encodeBatch(batch)).blocks[0]).toMatchObject({ deposits: ['0x7eab'], transactions: ['0xabcd'] })
   })
 
   it.each<[BatchEncodeReason, string | undefined, Batch]>([
@@ -83,6 +84,18 @@ describe('encodeBatch', () => {
     ['integer out of range', 'blocks[0].timestamp', { parentHash: HASH, blocks: [block(1n, -1n)] }],
     ['integer out of range', 'blocks[0].timestamp', { parentHash: HASH, blocks: [block(1n, MAX_UINT64 + 1n)] }],
     ['timestamp decreasing', 'blocks[1].timestamp', { parentHash: HASH, blocks: [block(1n, 5n), block(2n, 4n)] }],
+    ['integer out of range', 'blocks[0].l1Origin', { parentHash: HASH, blocks: [block(1n, 1n, [], -1n)] }],
+    [
+      'integer out of range',
+      'blocks[1].l1Origin',
+      { parentHash: HASH, blocks: [block(1n), { ...block(2n), l1Origin: undefined as unknown as bigint }] },
+    ],
+    ['integer out of range', 'blocks[0].l1Origin', { parentHash: HASH, blocks: [block(1n, 1n, [], MAX_UINT64 + 1n)] }],
+    [
+      'l1 origin decreasing',
+      'blocks[2].l1Origin',
+      { parentHash: HASH, blocks: [block(1n, 1n, [], 5n), block(2n, 1n, [], 5n), block(3n, 1n, [], 4n)] },
+    ],
     ['empty transaction', 'blocks[0].transactions[1]', { parentHash: HASH, blocks: [block(1n, 1n, ['0x01', '0x'])] }],
     ['invalid hex', 'blocks[0].transactions[0]', { parentHash: HASH, blocks: [block(1n, 1n, ['0x123'])] }],
     [
@@ -90,10 +103,19 @@ describe('encodeBatch', () => {
       'blocks[0].transactions[0]',
       { parentHash: HASH, blocks: [block(1n, 1n, ['12' as `0x${string}`])] },
     ],
+    ['empty transaction', 'blocks[0].deposits[0]', { parentHash: HASH, blocks: [block(1n, 0n, [], 0n, ['0x'])] }],
+    ['invalid hex', 'blocks[0].deposits[0]', { parentHash: HASH, blocks: [block(1n, 0n, [], 0n, ['0x7e0'])] }],
+    ['bad deposit', 'blocks[0].deposits[1]', { parentHash: HASH, blocks: [block(1n, 0n, [], 0n, ['0x7e', '0x02'])] }],
+    ['bad deposit', 'blocks[0].deposits[0]', { parentHash: HASH, blocks: [block(1n, 0n, [], 0n, ['0xe7'])] }],
     [
-      'empty transaction',
-      'blocks[0].deposits[0]',
-      { parentHash: HASH, blocks: [{ number: 1n, timestamp: 0n, deposits: ['0x'], transactions: [] }] },
+      'deposit among transactions',
+      'blocks[0].transactions[1]',
+      { parentHash: HASH, blocks: [block(1n, 0n, ['0x02', '0x7e01'])] },
+    ],
+    [
+      'deposit among transactions',
+      'blocks[0].transactions[0]',
+      { parentHash: HASH, blocks: [block(1n, 0n, ['0x7E'])] },
     ],
   ])('error: %s at %s', (reason, path, batch) => {
     const err = encodeError(batch)

@@ -6,7 +6,8 @@ import { type BatchLimits, DEFAULT_BATCH_LIMITS } from './limits.ts'
 import { validateBatch } from './validateBatch.ts'
 
 /**
- * The uncompressed batch payload RLP([parentHash, firstBlockNumber, [[timestamp, [deposit...], [tx...]]...]]),
+ * The uncompressed batch payload
+ * RLP([parentHash, firstBlockNumber, [[timestamp, l1Origin, [deposit...], [tx...]]...]]),
  * after `validateBatch`. Throws `BatchEncodeError`, also when the payload exceeds `maxDecompressedBytes`.
  */
 export function encodeBatchPayload(batch: Batch, limits: BatchLimits = DEFAULT_BATCH_LIMITS): Uint8Array {
@@ -17,6 +18,7 @@ export function encodeBatchPayload(batch: Batch, limits: BatchLimits = DEFAULT_B
     batch.blocks[0].number,
     batch.blocks.map((block) => [
       block.timestamp,
+      block.l1Origin,
       block.deposits.map((raw) => hexToBytes(raw)),
       block.transactions.map((raw) => hexToBytes(raw)),
     ]),

@@ -16,5 +16,5 @@ export const DEFAULT_BATCH_LIMITS: Readonly<BatchLimits> = Object.freeze({
   maxTransactions: 1_000_000,
 })
 
-/** Largest block number and timestamp: both are uint64, as in every EVM client. */
+/** Largest block number, timestamp and L1 origin: all are uint64, as in every EVM client. */
 export const MAX_UINT64 = 2n ** 64n - 1n

@@ -87,6 +87,12 @@ export const configSchema = z.object({
   L1_DEPLOY_BLOCK: int(0),
   /** default: DATA_DIR/deployments.json */
   DEPLOYMENTS_FILE: z.string().optional(),
+  /** chain rule: a deposit is forced into the first L2 block whose L1 origin is this many L1 blocks past it */
+  DEPOSIT_DEADLINE: int(32, 1),
+  /** chain rule: an L2 block's L1 origin may lag the L1 block that carries its batch by at most this much */
+  SEQUENCING_WINDOW: int(3600, 2),
+  /** most deposits per L2 block (due deposits are included regardless) */
+  DEPOSITS_PER_BLOCK: int(256, 1),
   BATCH_MAX_BYTES: int(120_000, 1024),
   BATCH_MAX_AGE_MS: int(5_000, 100),
   /** fee-bump a batch post not mined after this long */

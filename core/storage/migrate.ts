@@ -78,6 +78,23 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX batch_posts_by_batch ON batch_posts (batch_idx, sent_at);
   `,
+  `
+  -- L1 deposits seen by the sequencer (see core/storage/depositStore.ts) and each L2 block's L1 origin
+  CREATE TABLE deposits (
+    nonce INTEGER PRIMARY KEY,
+    l1_block INTEGER NOT NULL,
+    l1_block_hash BLOB NOT NULL,
+    log_index INTEGER NOT NULL,
+    l1_tx_hash BLOB NOT NULL,
+    from_addr BLOB NOT NULL,
+    to_addr BLOB NOT NULL,
+    amount TEXT NOT NULL,
+    l2_block INTEGER
+  );
+  CREATE INDEX deposits_pending ON deposits (l2_block, nonce);
+  CREATE TABLE l1_origins (l2_block INTEGER PRIMARY KEY, l1_block INTEGER NOT NULL);
+  ALTER TABLE batches ADD COLUMN attested_at INTEGER;
+  `,
 ]
 
 /** Brings the schema up to date, each migration in its own transaction. */

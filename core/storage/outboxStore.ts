@@ -8,9 +8,20 @@ import { bytesToHex, type Hex, hexToBytes } from 'viem'
  *                    ▲                                          │                            │
  *                    └──────────── an L1 reorg dropped it ──────┴────────────────────────────┘
  *
+ *   confirmed ──prover attests on L1──▶ attested ──the attestation is L1-finalized──▶ finalized
+ *   confirmed ──prover disputes on L1──▶ disputed
+ *
  * `open` is the batch still taking blocks (at most one, always the highest index).
  */
-export type BatchStatus = 'open' | 'sealed' | 'submitted' | 'posted' | 'confirmed'
+export type BatchStatus =
+  | 'open'
+  | 'sealed'
+  | 'submitted'
+  | 'posted'
+  | 'confirmed'
+  | 'attested'
+  | 'finalized'
+  | 'disputed'
 
 /** One row of the outbox. Block numbers are L2 blocks; `l1*` fields describe the including L1 tx. */
 export type OutboxBatch = {
@@ -33,6 +44,7 @@ export type OutboxBatch = {
   /** how many times a reorg sent this batch back to `sealed` */
   reposts: number
   lastError?: string
+  attestedAt?: number
 }
 
 /** An L1 transaction signed for a batch. Fee bumps replace an earlier post with the same nonce. */
@@ -64,6 +76,7 @@ type Row = {
   confirmed_at: number | null
   reposts: number
   last_error: string | null
+  attested_at: number | null
 }
 
 const hex = (b: Uint8Array | null): Hex | undefined => (b ? bytesToHex(b) : undefined)
@@ -88,6 +101,7 @@ function fromRow(r: Row): OutboxBatch {
     confirmedAt: opt(r.confirmed_at),
     reposts: r.reposts,
     lastError: opt(r.last_error),
+    attestedAt: opt(r.attested_at),
   }
 }
 
@@ -125,6 +139,10 @@ export type OutboxStore = {
   markConfirmed(index: number, at: number): void
   /** Back to `sealed` after an L1 reorg dropped the post (or a post was lost): it will be posted again. */
   resetForRepost(index: number, reason: string): void
+  /** Moves batches `[from, toExclusive)` in `fromStatuses` to `status` (attested/finalized/disputed); returns how many moved. */
+  advance(fromStatuses: readonly BatchStatus[], toExclusive: number, status: BatchStatus, at: number): number
+  /** Highest L2 block in a batch with one of these statuses (0n if none). */
+  settledBlock(statuses: readonly BatchStatus[]): bigint
   setError(index: number, message: string | undefined): void
 }
 
@@ -254,5 +272,19 @@ export function createOutboxStore(db: Database.Database): OutboxStore {
     markConfirmed: (index, at) => void confirmed.run(at, index),
     resetForRepost: (index, reason) => mustChange(reset.run(reason, index), 'reset', index),
     setError: (index, message) => void setError.run(message ?? null, index),
+    advance(fromStatuses, toExclusive, status, at) {
+      const marks = fromStatuses.map(() => '?').join(', ')
+      const stamp = status === 'attested' ? ', attested_at = ?' : ''
+      return db
+        .prepare(`UPDATE batches SET status = ?${stamp} WHERE idx < ? AND status IN (${marks})`)
+        .run(status, ...(stamp ? [at] : []), toExclusive, ...fromStatuses).changes
+    },
+    settledBlock(statuses) {
+      const marks = statuses.map(() => '?').join(', ')
+      const r = db.prepare(`SELECT MAX(last_block) AS m FROM batches WHERE status IN (${marks})`).get(...statuses) as {
+        m: number | null
+      }
+      return BigInt(r.m ?? 0)
+    },
   }
 }

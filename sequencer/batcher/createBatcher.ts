@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { Hex } from 'viem'
 import { type BatchBlock, batchDataHash, encodeBatch, outputRoot } from '../../core/batch/index.ts'
+import { DEPOSIT_TX_TYPE } from '../../core/deposits/depositTx.ts'
 import type { Logger } from '../../core/log/logger.ts'
 import type { StoredBlock } from '../../core/storage/chainStore.ts'
 import type { Database } from '../../core/storage/openDatabase.ts'
@@ -60,6 +61,7 @@ export function createBatcher(p: CreateBatcherParameters): Batcher {
 
   const headerOf = db.prepare<[number], { header_json: string }>('SELECT header_json FROM blocks WHERE number = ?')
   const rawTxsOf = db.prepare<[number], { raw: Uint8Array }>('SELECT raw FROM txs WHERE block_number = ? ORDER BY idx')
+  const originOf = db.prepare<[number], { l1_block: number }>('SELECT l1_block FROM l1_origins WHERE l2_block = ?')
 
   const blockPayload = (n: bigint): { block: BatchBlock; hash: Hex; stateRoot: Hex; size: number } => {
     const row = headerOf.get(Number(n))
@@ -67,12 +69,21 @@ export function createBatcher(p: CreateBatcherParameters): Batcher {
     const header = JSON.parse(row.header_json) as { hash: Hex; stateRoot: Hex; timestamp: Hex }
     const raws = rawTxsOf.all(Number(n)).map((r) => r.raw)
     let size = BLOCK_OVERHEAD
-    const transactions: Hex[] = raws.map((raw) => {
+    const deposits: Hex[] = []
+    const transactions: Hex[] = []
+    for (const raw of raws) {
       size += raw.length + txOverhead(raw.length)
-      return `0x${Buffer.from(raw).toString('hex')}` as Hex
-    })
+      // deposits lead the block (type 0x7e); the batch carries them apart from the signed txs
+      ;(raw[0] === DEPOSIT_TX_TYPE ? deposits : transactions).push(`0x${Buffer.from(raw).toString('hex')}` as Hex)
+    }
     return {
-      block: { number: n, timestamp: BigInt(header.timestamp), deposits: [], transactions },
+      block: {
+        number: n,
+        timestamp: BigInt(header.timestamp),
+        l1Origin: BigInt(originOf.get(Number(n))?.l1_block ?? 0),
+        deposits,
+        transactions,
+      },
       hash: header.hash,
       stateRoot: header.stateRoot,
       size,

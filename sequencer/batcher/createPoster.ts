@@ -361,6 +361,33 @@ export function createPoster(p: CreatePosterParameters): Poster {
       )
       events.emit('reorged', outbox.get(row.index)!)
     }
+    await followAttestations()
+  }
+
+  /** Moves batches the prover attested (or disputed) on L1 along: attested, then finalized with L1. */
+  async function followAttestations(): Promise<void> {
+    const read = (blockTag: 'latest' | 'finalized') =>
+      l1.readContract({ address: rollup, abi: rollupAbi, functionName: 'attestedCount', blockTag }).then(Number)
+    const attested = await read('latest')
+    const moved = outbox.advance(['posted', 'confirmed'], attested, 'attested', now())
+    if (moved) log.info({ attestedCount: attested, moved }, 'batches attested on L1')
+    const finalized = await read('finalized').catch(() => 0)
+    if (outbox.advance(['attested'], finalized, 'finalized', now()))
+      log.info({ finalizedCount: finalized }, 'batch attestations finalized on L1')
+    const next = outbox.get(attested)
+    if (next && (next.status === 'posted' || next.status === 'confirmed')) {
+      const rec = await l1.readContract({
+        address: rollup,
+        abi: rollupAbi,
+        functionName: 'getBatch',
+        args: [BigInt(attested)],
+      })
+      if (rec.disputed && outbox.advance([next.status], attested + 1, 'disputed', now()))
+        log.error(
+          { batch: attested, outputRoot: next.outputRoot },
+          'the prover disputed a batch on L1: its output root does not match re-execution',
+        )
+    }
   }
 
   /** One reconcile at a time; L1 being down is logged by the caller and tried again next tick. */

@@ -1,8 +1,8 @@
 import { bytesToHex } from '@ethereumjs/util'
-import type { Address, Hash, Hex } from 'viem'
-import { hexToBytes } from 'viem'
+import type { Address, Hash } from 'viem'
 import { nextBaseFee } from '../../core/chain/buildHeader.ts'
-import { keccak256 } from '../../core/crypto/keccak256.ts'
+import { nextBlockEnv, parentHeaderOf } from '../../core/chain/nextBlockEnv.ts'
+import type { BlockDeposit } from '../../core/deposits/depositTx.ts'
 import { knownSender, senderOf } from '../../executor/txCache.ts'
 import type { BlockEnv } from '../../executor/types.ts'
 import type { Node } from '../node/createNode.ts'
@@ -19,8 +19,21 @@ export type BlockProducer = {
   pendingBaseFee(): bigint
 }
 
+/**
+ * Where a block's L1 deposits come from (the deposit watcher, when an L1 is configured): the origin
+ * and the deposits to put first in the next block, and the bookkeeping done inside the block's
+ * SQLite transaction.
+ */
+export type DepositSource = {
+  next(): { l1Origin: bigint; deposits: BlockDeposit[] }
+  /** Records the block's origin and marks its deposits included (inside the block's transaction). */
+  commit(l2Block: bigint, l1Origin: bigint, deposits: readonly BlockDeposit[]): void
+  /** Deposits are waiting: worth a block even with an empty pool. */
+  hasWaiting(): boolean
+}
+
 /** Creates the producer for `node`; nothing runs until `start()`. */
-export function createBlockProducer(node: Node): BlockProducer {
+export function createBlockProducer(node: Node, { deposits }: { deposits?: DepositSource } = {}): BlockProducer {
   const { config, mempool, chain, stateStore, mempoolStore, events } = node
   const log = node.log.child({ component: 'producer' })
   let timer: NodeJS.Timeout | undefined
@@ -43,17 +56,15 @@ export function createBlockProducer(node: Node): BlockProducer {
     const head = node.head()
     const parentTs = BigInt(head.header.timestamp as string)
     const now = BigInt(Math.floor(Date.now() / 1000))
-    const env: BlockEnv = {
-      number: head.number + 1n,
-      // Several blocks a second share a timestamp; it never goes backwards (as on Arbitrum).
+    // The same rule derivation replays from L1 (core/chain/nextBlockEnv.ts); only the timestamp is
+    // the producer's: several blocks a second share one, and it never goes backwards (as on Arbitrum).
+    const env: BlockEnv = nextBlockEnv({
+      parent: parentHeaderOf(head.header),
+      config,
       timestamp: now > parentTs ? now : parentTs,
-      coinbase: config.COINBASE as Address,
-      gasLimit: config.BLOCK_GAS_LIMIT,
-      baseFeePerGas: pendingBaseFee(),
-      prevRandao: bytesToHex(keccak256(hexToBytes(head.hash))) as Hex,
-      parentHash: head.hash,
-      parentBeaconBlockRoot: `0x${'00'.repeat(32)}`,
-    }
+    })
+    const l1 = deposits?.next()
+    if (l1?.deposits.length) env.deposits = l1.deposits
     const picked = mempool.select({ baseFee: env.baseFeePerGas, maxGas: env.gasLimit, maxTxs: config.BLOCK_MAX_TXS })
     for (const p of picked) knownSender(p.tx, p.sender)
     const tExec = performance.now()
@@ -79,6 +90,7 @@ export function createBlockProducer(node: Node): BlockProducer {
     ]
     node.db.transaction(() => {
       chain.putBlock(block)
+      if (l1) deposits!.commit(env.number, l1.l1Origin, l1.deposits)
       if (result.stats) chain.putStats(env.number, result.stats)
       stateStore.writeDiff(env.number, result.diff)
       mempoolStore.delete(included)
@@ -97,6 +109,7 @@ export function createBlockProducer(node: Node): BlockProducer {
       {
         block: env.number,
         txs: included.length,
+        ...(env.deposits ? { deposits: env.deposits.length } : {}),
         rejected: result.rejected.length,
         gasUsed: result.gasUsed,
         execMs: Math.round(tSeal - tExec),
@@ -112,7 +125,7 @@ export function createBlockProducer(node: Node): BlockProducer {
   const tick = async () => {
     if (stopped) return
     const idle = Date.now() - lastBlockAt >= config.IDLE_BLOCK_MS
-    if (idle || mempool.hasExecutable(pendingBaseFee())) {
+    if (idle || mempool.hasExecutable(pendingBaseFee()) || deposits?.hasWaiting()) {
       running = produceBlock().catch((err) => {
         log.fatal({ err }, 'block production failed; stopping')
         stopped = true

@@ -4,6 +4,7 @@ import { buildHeader } from '../../core/chain/buildHeader.ts'
 import type { StoredBlock } from '../../core/storage/chainStore.ts'
 import { rawOf } from '../../executor/txCache.ts'
 import type { BlockEnv, ExecuteBlockResult } from '../../executor/types.ts'
+import { formatDepositReceipt, formatDepositTransaction } from './formatDeposit.ts'
 import { formatTransaction } from './formatTransaction.ts'
 
 /**
@@ -11,7 +12,8 @@ import { formatTransaction } from './formatTransaction.ts'
  * RLP) and, in block order, each transaction, receipt and log in their JSON-RPC shapes.
  */
 export function sealBlock(common: Common, env: BlockEnv, result: ExecuteBlockResult): StoredBlock {
-  const raws = result.included.map(rawOf)
+  const deposits = env.deposits ?? []
+  const raws = [...deposits.map((d) => d.raw), ...result.included.map(rawOf)]
   const header = buildHeader(
     common,
     {
@@ -35,8 +37,17 @@ export function sealBlock(common: Common, env: BlockEnv, result: ExecuteBlockRes
   const blockNumber = numberToHex(env.number)
   let logIndex = 0
   const logs: StoredBlock['logs'] = []
-  const txs = result.included.map((tx, i) => {
-    const r = result.receipts[i]
+  const at = { blockHash, blockNumber, blockTimestamp: env.timestamp }
+  const depositEntries = deposits.map((d, i) => ({
+    hash: d.hash,
+    raw: d.raw,
+    tx: formatDepositTransaction(d, { ...at, index: i }),
+    receipt: formatDepositReceipt(d, { ...at, index: i }),
+  }))
+  const first = deposits.length
+  const txs = result.included.map((tx, k) => {
+    const i = first + k
+    const r = result.receipts[k]
     const txLogs = r.logs.map((l) => {
       const log = {
         address: l.address,
@@ -77,5 +88,12 @@ export function sealBlock(common: Common, env: BlockEnv, result: ExecuteBlockRes
       receipt,
     }
   })
-  return { number: env.number, hash: blockHash, headerRlp: header.rlp, header: header.json, txs, logs }
+  return {
+    number: env.number,
+    hash: blockHash,
+    headerRlp: header.rlp,
+    header: header.json,
+    txs: [...depositEntries, ...txs],
+    logs,
+  }
 }

@@ -3,9 +3,10 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Hex } from 'viem'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freePort, freshDataDir, REPO_ROOT, rpc, waitFor } from './harness.ts'
-import { sendTransfers, waitForBatched } from './settlement.ts'
+import { rollupStatus, sendTransfers, waitForBatched } from './settlement.ts'
 
 const children: ChildProcess[] = []
 afterEach(async () => {
@@ -66,6 +67,17 @@ describe('npm start (the devnet)', () => {
     await waitForBatched(target, last, 'confirmed')
     const code = await rpc(`http://127.0.0.1:${anvilPort}`, 'eth_getCode', [deployments.rollup, 'latest'])
     expect(code).not.toBe('0x')
+    // the devnet's prover re-executes the batches and attests them on L1: 'finalized' follows
+    const attested = await waitFor(
+      'a batch attested by the devnet prover',
+      async () => (await rollupStatus(target)).latestAttested ?? undefined,
+      90_000,
+      250,
+    )
+    const finalized = await rpc<{ number: Hex }>(node.url, 'eth_getBlockByNumber', ['finalized', false])
+    expect(BigInt(finalized.number)).toBeGreaterThanOrEqual(BigInt(attested.lastBlock))
+    const safe = await rpc<{ number: Hex }>(node.url, 'eth_getBlockByNumber', ['safe', false])
+    expect(BigInt(safe.number)).toBeGreaterThanOrEqual(BigInt(finalized.number))
 
     first.child.kill('SIGTERM')
     expect(await first.exited).toBe(0)

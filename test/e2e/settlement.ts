@@ -28,6 +28,7 @@ export type Devnet = {
   node: RunningTarget
   l1: PublicClient
   rollup: Address
+  bridge: Address
   /** the node's env, to restart it the same way */
   env: Record<string, string>
 }
@@ -53,8 +54,11 @@ export async function startDevnet(opts: {
   }
   const node = await startNode({ env })
   const l1 = createPublicClient({ transport: http(anvil.url) })
-  const deployments = JSON.parse(readFileSync(join(node.dataDir, 'deployments.json'), 'utf8')) as { rollup: Address }
-  return { anvil, node, l1, rollup: deployments.rollup, env }
+  const deployments = JSON.parse(readFileSync(join(node.dataDir, 'deployments.json'), 'utf8')) as {
+    rollup: Address
+    bridge: Address
+  }
+  return { anvil, node, l1, rollup: deployments.rollup, bridge: deployments.bridge, env }
 }
 
 /** Every batch the rollup contract holds, read from L1 only (events + calldata of their txs). */
@@ -98,12 +102,14 @@ type RpcBatch = {
 export const batchOf = (node: RunningTarget, index: number) =>
   rpc<RpcBatch | null>(node.url, 'rollup_getBatch', [`0x${index.toString(16)}`])
 
-export const rollupStatus = (node: RunningTarget) =>
+export const rollupStatus = (node: Pick<RunningTarget, 'url'>) =>
   rpc<{
     head: Hex
     batches: Record<string, Hex>
     latestPosted: RpcBatch | null
     latestConfirmed: RpcBatch | null
+    latestAttested: RpcBatch | null
+    latestFinalized: RpcBatch | null
   }>(node.url, 'rollup_status')
 
 /** Waits until every L2 block up to `block` is in a batch with status in `statuses`. */
@@ -151,11 +157,10 @@ export async function expectL1MatchesL2(node: RunningTarget, batches: L1Batch[])
       const raws = await Promise.all(
         got.transactions.map((h) => rpc<Hex>(node.url, 'eth_getRawTransactionByHash', [h])),
       )
-      if (JSON.stringify(raws) !== JSON.stringify(blk.transactions))
-        throw new Error(
-          `block ${blk.number}: L1 carries ${blk.transactions.length} txs, L2 has ${raws.length} (or they differ)`,
-        )
-      if (blk.deposits.length !== 0) throw new Error(`block ${blk.number} carries deposits`)
+      // deposits lead the block; the batch carries them apart from the signed txs
+      const onL1 = [...blk.deposits, ...blk.transactions]
+      if (JSON.stringify(raws) !== JSON.stringify(onL1))
+        throw new Error(`block ${blk.number}: L1 carries ${onL1.length} txs, L2 has ${raws.length} (or they differ)`)
     }
     const last = b.batch.blocks[b.batch.blocks.length - 1].number
     if (last !== b.lastL2Block) throw new Error(`batch ${b.index}: lastL2Block ${b.lastL2Block}, data ends at ${last}`)

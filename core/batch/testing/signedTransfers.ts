@@ -8,7 +8,8 @@ export type SignedTransfersBatchParameters = { count: number; senders: number; t
 
 /**
  * `count` signed ETH transfers (EIP-1559 ~118 bytes, legacy EIP-155 ~110) from `senders` accounts round
- * robin, to 200 recipients, random values, deterministic keys and fields; packed 100 per block into a batch.
+ * robin, to 200 recipients, random values, deterministic keys and fields; packed 100 per block into a batch,
+ * 2 s apart, the L1 origin advancing every 6 blocks (12 s L1 slots).
  */
 export async function signedTransfersBatch({
   count,
@@ -39,6 +40,7 @@ export async function signedTransfersBatch({
   const blocks = Array.from({ length: Math.ceil(count / 100) }, (_, b) => ({
     number: 1n + BigInt(b),
     timestamp: 1_700_000_000n + 2n * BigInt(b),
+    l1Origin: 19_000_000n + BigInt(Math.floor(b / 6)),
     deposits: [],
     transactions: txs.slice(b * 100, b * 100 + 100),
   }))

@@ -21,7 +21,10 @@ export const VECTOR_DEPOSIT: Hex = concat([
   ]),
 ])
 
-/** The known-vector batch: blocks 5..7 holding a deposit, a legacy, an EIP-1559 and an EIP-2930 tx, and an empty block. */
+/**
+ * The known-vector batch: blocks 5..7 holding a deposit, a legacy, an EIP-1559 and an EIP-2930 tx, and an
+ * empty block; L1 origins 5, 5, 7 (one repeated, one advancing).
+ */
 export async function vectorBatch(): Promise<Batch> {
   const legacy = await account.signTransaction({
     type: 'legacy',
@@ -56,9 +59,15 @@ export async function vectorBatch(): Promise<Batch> {
   return {
     parentHash: keccak256(toHex('parent of block 5')),
     blocks: [
-      { number: 5n, timestamp: 1_700_000_000n, deposits: [VECTOR_DEPOSIT], transactions: [legacy, eip1559] },
-      { number: 6n, timestamp: 1_700_000_002n, deposits: [], transactions: [eip2930] },
-      { number: 7n, timestamp: 1_700_000_002n, deposits: [], transactions: [] },
+      {
+        number: 5n,
+        timestamp: 1_700_000_000n,
+        l1Origin: 5n,
+        deposits: [VECTOR_DEPOSIT],
+        transactions: [legacy, eip1559],
+      },
+      { number: 6n, timestamp: 1_700_000_002n, l1Origin: 5n, deposits: [], transactions: [eip2930] },
+      { number: 7n, timestamp: 1_700_000_002n, l1Origin: 7n, deposits: [], transactions: [] },
     ],
   }
 }

@@ -1,16 +1,35 @@
 import type { Hash } from 'viem'
 import { ResourceNotFoundError } from '../../../core/errors/rpc.ts'
+import { createOutboxStore, type OutboxStore } from '../../../core/storage/outboxStore.ts'
 import type { Node } from '../../node/createNode.ts'
 import type { BlockNumberOrTag, BlockSelector } from '../params.ts'
 
+const outboxes = new WeakMap<Node, OutboxStore>()
+
+/**
+ * The L2 block a settlement tag names. With an L1: 'safe' is the last block of the highest batch
+ * posted to L1 (and still there), 'finalized' the last block of the highest batch the prover attested
+ * on L1 (0 until one is). Without an L1 (the node alone) nothing settles, and both are the head, as
+ * on a geth dev node.
+ */
+export function settledBlock(node: Node, tag: 'safe' | 'finalized'): bigint {
+  if (!node.config.L1_RPC_URL) return node.head().number
+  let outbox = outboxes.get(node)
+  if (!outbox) outboxes.set(node, (outbox = createOutboxStore(node.db)))
+  return tag === 'safe'
+    ? outbox.settledBlock(['posted', 'confirmed', 'attested', 'finalized', 'disputed'])
+    : outbox.settledBlock(['attested', 'finalized'])
+}
+
 /**
  * A block tag or number → block number. 'pending' is the head (this sequencer seals every few
- * hundred ms; pending nonces come from the pool instead); 'safe' and 'finalized' are the head
- * until L1 settlement defines them.
+ * hundred ms; pending nonces come from the pool instead); 'safe' and 'finalized' follow L1
+ * settlement ({@link settledBlock}).
  */
 export function resolveBlockNumber(node: Node, tag: BlockNumberOrTag | undefined): bigint {
   const head = node.head().number
-  if (tag === undefined || tag === 'latest' || tag === 'pending' || tag === 'safe' || tag === 'finalized') return head
+  if (tag === 'safe' || tag === 'finalized') return settledBlock(node, tag)
+  if (tag === undefined || tag === 'latest' || tag === 'pending') return head
   if (tag === 'earliest') return 0n
   return tag
 }

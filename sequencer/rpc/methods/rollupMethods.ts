@@ -3,6 +3,7 @@ import { createOutboxStore, type OutboxBatch } from '../../../core/storage/outbo
 import type { Node } from '../../node/createNode.ts'
 import { parseParams, uint64Schema } from '../params.ts'
 import type { MethodTable } from '../types.ts'
+import { settledBlock } from './resolveBlock.ts'
 
 /** A batch as the `rollup_*` methods return it (quantities as hex, like every Ethereum JSON-RPC answer). */
 export function formatBatch(b: OutboxBatch) {
@@ -49,9 +50,13 @@ export function rollupMethods(node: Node): MethodTable {
       return {
         head: numberToHex(node.head().number),
         batches: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, numberToHex(v)])) as Record<string, Hex>,
-        latestSealed: latest(['sealed', 'submitted', 'posted', 'confirmed']),
-        latestPosted: latest(['posted', 'confirmed']),
-        latestConfirmed: latest(['confirmed']),
+        latestSealed: latest(['sealed', 'submitted', 'posted', 'confirmed', 'attested', 'finalized', 'disputed']),
+        latestPosted: latest(['posted', 'confirmed', 'attested', 'finalized']),
+        latestConfirmed: latest(['confirmed', 'attested', 'finalized']),
+        latestAttested: latest(['attested', 'finalized']),
+        latestFinalized: latest(['finalized']),
+        safeBlock: numberToHex(settledBlock(node, 'safe')),
+        finalizedBlock: numberToHex(settledBlock(node, 'finalized')),
       }
     },
   }

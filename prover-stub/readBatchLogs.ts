@@ -1,5 +1,6 @@
 import type { Address, PublicClient } from 'viem'
 import { rollupAbi } from '../contracts/generated/Rollup.ts'
+import { forEachBlockRange } from '../core/l1/blockRanges.ts'
 import { type BatchLog, toBatchLog } from './batchLog.ts'
 
 /** Parameters for {@link readBatchLogs}. */
@@ -17,8 +18,7 @@ export async function readBatchLogs(
   { rollup, fromBlock, toBlock, chunkSize = 2_000n }: ReadBatchLogsParameters,
 ): Promise<BatchLog[]> {
   const out: BatchLog[] = []
-  for (let from = fromBlock; from <= toBlock; from += chunkSize) {
-    const to = from + chunkSize - 1n < toBlock ? from + chunkSize - 1n : toBlock
+  await forEachBlockRange(fromBlock, toBlock, chunkSize, async (from, to) => {
     const logs = await l1.getContractEvents({
       address: rollup,
       abi: rollupAbi,
@@ -31,6 +31,6 @@ export async function readBatchLogs(
       const b = log.removed ? undefined : toBatchLog(log)
       if (b) out.push(b)
     }
-  }
+  })
   return out
 }

@@ -58,7 +58,7 @@ export function revertName(err: unknown): string | undefined {
 /** Creates the prover's L1 clients. Nothing is sent until `send`. */
 export function createRollupWriter(p: CreateRollupWriterParameters): RollupWriter {
   const transport = http(p.l1RpcUrl, { retryCount: 0, timeout: 15_000 })
-  const l1 = createPublicClient({ transport, pollingInterval: 250 }) as PublicClient
+  const l1 = createPublicClient({ transport, pollingInterval: 250, cacheTime: 0 }) as PublicClient
   const account = privateKeyToAccount(p.proverKey)
   const wallet: WalletClient = createWalletClient({ account, transport })
   let chainId: number | undefined

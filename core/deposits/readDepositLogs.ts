@@ -1,5 +1,6 @@
 import type { Address, PublicClient } from 'viem'
 import { depositBridgeAbi } from '../../contracts/generated/DepositBridge.ts'
+import { forEachBlockRange } from '../l1/blockRanges.ts'
 import type { DepositEvent } from './depositTx.ts'
 
 /**
@@ -23,8 +24,7 @@ export async function readDepositLogs(
     onChunk(events: DepositEvent[], lastBlock: bigint): void
   },
 ): Promise<void> {
-  for (let from = fromBlock; from <= toBlock; ) {
-    const to = from + chunk - 1n < toBlock ? from + chunk - 1n : toBlock
+  await forEachBlockRange(fromBlock, toBlock, chunk, async (from, to) => {
     const logs = await l1.getContractEvents({
       address: bridge,
       abi: depositBridgeAbi,
@@ -46,6 +46,5 @@ export async function readDepositLogs(
       })),
       to,
     )
-    from = to + 1n
-  }
+  })
 }

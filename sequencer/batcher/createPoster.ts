@@ -104,7 +104,11 @@ export function createPoster(p: CreatePosterParameters): Poster {
   const log = p.log.child({ component: 'poster' })
   const now = p.now ?? Date.now
   const account = privateKeyToAccount(p.batcherKey)
-  const l1: PublicClient = createPublicClient({ transport: http(p.l1RpcUrl, { retryCount: 0, timeout: 15_000 }) })
+  const l1: PublicClient = createPublicClient({
+    transport: http(p.l1RpcUrl, { retryCount: 0, timeout: 15_000 }),
+    // the L1 head, fresh on every poll (viem caches eth_blockNumber for pollingInterval by default)
+    cacheTime: 0,
+  })
   const queueName = `post-batches-${rollup.toLowerCase()}`
   const events: Poster['events'] = new EventEmitter()
   let queue: Queue | undefined

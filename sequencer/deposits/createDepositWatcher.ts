@@ -38,7 +38,11 @@ export type DepositWatcher = {
 export function createDepositWatcher(p: CreateDepositWatcherParameters): DepositWatcher {
   const { store } = p
   const log = p.log.child({ component: 'deposits' })
-  const l1: PublicClient = createPublicClient({ transport: http(p.l1RpcUrl, { retryCount: 0, timeout: 10_000 }) })
+  const l1: PublicClient = createPublicClient({
+    transport: http(p.l1RpcUrl, { retryCount: 0, timeout: 10_000 }),
+    // the L1 head, fresh on every poll (viem caches eth_blockNumber for pollingInterval by default)
+    cacheTime: 0,
+  })
   const chunk = BigInt(p.chunk ?? 2_000)
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { createPublicClient, createWalletClient, defineChain, type Hex, http, parseEther } from 'viem'
 import { chainConfig } from 'viem/op-stack'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readDeployments } from '../../contracts/deploy.ts'
 import { depositBridgeAbi } from '../../contracts/generated/DepositBridge.ts'
 import { readConfig } from '../../core/config/config.ts'
@@ -20,28 +20,16 @@ import {
   readL1Batches,
   rollupStatus,
   sendTransfers,
-  startDevnet,
+  useDevnets,
   waitForBatched,
 } from './settlement.ts'
 
-let running: Devnet[] = []
-afterEach(async () => {
-  for (const d of running) {
-    await d.node.stop()
-    await d.anvil.stop()
-  }
-  running = []
-})
+const start = useDevnets()
 
 describe('deposits', () => {
   it('a deposit on L1 is credited on L2 as a leading 0x7e tx, and its batch carries it to L1', async () => {
-    const d = await startDevnet({})
-    running.push(d)
-    const bridge = (
-      JSON.parse((await import('node:fs')).readFileSync(`${d.node.dataDir}/deployments.json`, 'utf8')) as {
-        bridge: Hex
-      }
-    ).bridge
+    const d = await start()
+    const bridge = d.bridge
     const l1Chain = defineChain({
       id: L1_CHAIN_ID,
       name: 'anvil',

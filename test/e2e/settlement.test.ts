@@ -1,5 +1,5 @@
 // L1 settlement end to end: real Anvil, real Redis, the sequencer as a child process.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { rpc, waitFor } from './harness.ts'
 import {
   batchOf,
@@ -8,24 +8,12 @@ import {
   readL1Batches,
   rollupStatus,
   sendTransfers,
-  startDevnet,
   startPrivateRedis,
+  useDevnets,
   waitForBatched,
 } from './settlement.ts'
 
-let running: Devnet[] = []
-afterEach(async () => {
-  for (const d of running) {
-    await d.node.stop()
-    await d.anvil.stop()
-  }
-  running = []
-})
-const start = async (opts: Parameters<typeof startDevnet>[0] = {}) => {
-  const d = await startDevnet(opts)
-  running.push(d)
-  return d
-}
+const start = useDevnets()
 
 describe('L1 settlement', () => {
   it('posts every L2 block to L1; the calldata decodes to exactly the L2 blocks', async () => {

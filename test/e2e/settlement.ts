@@ -4,24 +4,16 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Address, createPublicClient, decodeFunctionData, type Hex, http, type PublicClient } from 'viem'
-import { rollupAbi } from '../../contracts/generated/Rollup.ts'
-import { type Batch, decodeBatch } from '../../core/batch/index.ts'
+import { type Address, createPublicClient, type Hex, http, type PublicClient } from 'viem'
+import { afterEach } from 'vitest'
+import { fetchBatch, type L1Batch } from '../../prover-stub/fetchBatch.ts'
+import { readBatchLogs } from '../../prover-stub/readBatchLogs.ts'
 import { devAccounts, freePort, type RunningTarget, rpc, startAnvil, startNode, waitFor } from './harness.ts'
 
 export const L1_CHAIN_ID = 31337
 
-/** A batch as read back from L1 alone: the event, the tx that carried it, and its decoded data. */
-export type L1Batch = {
-  index: number
-  outputRoot: Hex
-  prevOutputRoot: Hex
-  lastL2Block: bigint
-  dataHash: Hex
-  txHash: Hex
-  l1Block: bigint
-  batch: Batch
-}
+/** A batch as read back from L1 alone (its event, the tx that carried it, its decoded data): derivation's own reader. */
+export type { L1Batch }
 
 export type Devnet = {
   anvil: RunningTarget
@@ -53,7 +45,7 @@ export async function startDevnet(opts: {
     ...opts.env,
   }
   const node = await startNode({ env })
-  const l1 = createPublicClient({ transport: http(anvil.url) })
+  const l1 = createPublicClient({ transport: http(anvil.url), cacheTime: 0 })
   const deployments = JSON.parse(readFileSync(join(node.dataDir, 'deployments.json'), 'utf8')) as {
     rollup: Address
     bridge: Address
@@ -61,33 +53,27 @@ export async function startDevnet(opts: {
   return { anvil, node, l1, rollup: deployments.rollup, bridge: deployments.bridge, env }
 }
 
-/** Every batch the rollup contract holds, read from L1 only (events + calldata of their txs). */
+/** Every batch the rollup contract holds, read from L1 only (events + calldata of their txs), as derivation reads it. */
 export async function readL1Batches(l1: PublicClient, rollup: Address): Promise<L1Batch[]> {
-  const logs = await l1.getContractEvents({
-    address: rollup,
-    abi: rollupAbi,
-    eventName: 'BatchSubmitted',
-    fromBlock: 0n,
+  const logs = await readBatchLogs(l1, { rollup, fromBlock: 0n, toBlock: await l1.getBlockNumber() })
+  return await Promise.all(logs.map((log) => fetchBatch(l1, { rollup, log })))
+}
+
+/** Registers an afterEach that stops every devnet `start` started in the test; returns `start`. */
+export function useDevnets(): (opts?: Parameters<typeof startDevnet>[0]) => Promise<Devnet> {
+  let running: Devnet[] = []
+  afterEach(async () => {
+    for (const d of running) {
+      await d.node.stop()
+      await d.anvil.stop()
+    }
+    running = []
   })
-  const out: L1Batch[] = []
-  for (const log of logs) {
-    const tx = await l1.getTransaction({ hash: log.transactionHash! })
-    const call = decodeFunctionData({ abi: rollupAbi, data: tx.input })
-    if (call.functionName !== 'submitBatch') throw new Error(`unexpected call ${call.functionName}`)
-    const [index, prevOutputRoot, outputRoot, lastL2Block, dataHash, data] = call.args
-    if (log.args.index !== index || log.args.outputRoot !== outputRoot) throw new Error('event and calldata disagree')
-    out.push({
-      index: Number(index),
-      outputRoot,
-      prevOutputRoot,
-      lastL2Block,
-      dataHash,
-      txHash: log.transactionHash!,
-      l1Block: log.blockNumber!,
-      batch: decodeBatch(data),
-    })
+  return async (opts = {}) => {
+    const d = await startDevnet(opts)
+    running.push(d)
+    return d
   }
-  return out
 }
 
 type RpcBatch = {

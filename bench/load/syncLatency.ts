@@ -1,0 +1,92 @@
+// eth_sendRawTransactionSync (EIP-7966) latency on an idle target: one funded account sends `count`
+// pre-signed ETH transfers one after the other, each call returning the receipt; the figure is the
+// client-side round trip of each call. On our node that is intake + the wait for the next block tick
+// (BLOCK_TIME_MS) + the block; on Anvil automine it is the mining of a one-tx block.
+import { type Address, type Hex, keccak256, toHex } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { devAccounts } from '../../test/e2e/harness.ts'
+import { percentiles } from './report.ts'
+import { createRpcClient, type RpcClient, RpcCallError } from './rpc.ts'
+import type { LoadTarget, TargetName } from './targets.ts'
+import { MAX_FEE_PER_GAS, MAX_PRIORITY_FEE_PER_GAS, recipientOf } from './workloads.ts'
+
+/** What `measureSyncLatency` measured; `supported` is false when the target lacks the method. */
+export type SyncLatencyResult = {
+  target: TargetName
+  supported: boolean
+  count: number
+  latencyMs: { p50: number; p90: number; p99: number }
+  note?: string
+}
+
+/** Parameters of `measureSyncLatency`. */
+export type MeasureSyncLatencyParameters = { seed: string; count: number; timeoutMs: number }
+
+/** Sends `count` txs with eth_sendRawTransactionSync, sequentially, and times each call. */
+export async function measureSyncLatency(
+  target: LoadTarget,
+  { seed, count, timeoutMs }: MeasureSyncLatencyParameters,
+): Promise<SyncLatencyResult> {
+  const rpc = createRpcClient(target.url)
+  const chainId = Number(BigInt(await rpc.call<Hex>('eth_chainId')))
+  const funder = privateKeyToAccount(devAccounts[9].privateKey)
+  const sender = privateKeyToAccount(keccak256(toHex(`parallel-rollup load ${seed} sync`)))
+  const nonceOf = async (a: Address) => BigInt(await rpc.call<Hex>('eth_getTransactionCount', [a, 'pending']))
+  const sign = (account: typeof funder, nonce: bigint, to: Address, value: bigint) =>
+    account.signTransaction({
+      type: 'eip1559',
+      chainId,
+      nonce: Number(nonce),
+      to,
+      value,
+      gas: 21_000n,
+      maxFeePerGas: MAX_FEE_PER_GAS,
+      maxPriorityFeePerGas: MAX_PRIORITY_FEE_PER_GAS,
+    })
+
+  // Fund the sender with a plain send (untimed), then pre-sign its transfers.
+  const funding = await sign(funder, await nonceOf(funder.address), sender.address, 10n ** 18n)
+  const fundingHash = await rpc.call<Hex>('eth_sendRawTransaction', [funding])
+  await waitForReceipt(rpc, fundingHash, timeoutMs)
+  const start = await nonceOf(sender.address)
+  const raws: Hex[] = []
+  for (let k = 0n; k < BigInt(count); k++)
+    raws.push(await sign(sender, start + k, recipientOf(seed, -1, start + k), 1_000_000_000_000n))
+  // Let the target go idle: no block in progress when the first call arrives.
+  await new Promise((r) => setTimeout(r, 1000))
+
+  const latencies: number[] = []
+  for (const raw of raws) {
+    const t = performance.now()
+    let receipt: { status?: Hex } | null
+    try {
+      receipt = await rpc.call<{ status?: Hex }>('eth_sendRawTransactionSync', [raw])
+    } catch (err) {
+      if (err instanceof RpcCallError && err.code === -32601)
+        return {
+          target: target.name,
+          supported: false,
+          count: 0,
+          latencyMs: percentiles([]),
+          note: 'eth_sendRawTransactionSync not supported (-32601 method not found)',
+        }
+      throw err
+    }
+    latencies.push(performance.now() - t)
+    if (receipt?.status !== '0x1') throw new Error(`eth_sendRawTransactionSync: unexpected receipt ${JSON.stringify(receipt)}`)
+  }
+  return { target: target.name, supported: true, count, latencyMs: percentiles(latencies) }
+}
+
+async function waitForReceipt(rpc: RpcClient, hash: Hex, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs
+  while (performance.now() < deadline) {
+    const r = await rpc.call<{ status: Hex } | null>('eth_getTransactionReceipt', [hash])
+    if (r) {
+      if (r.status !== '0x1') throw new Error(`funding tx ${hash} reverted`)
+      return
+    }
+    await new Promise((res) => setTimeout(res, 50))
+  }
+  throw new Error(`funding tx ${hash} not mined after ${timeoutMs} ms`)
+}

@@ -14,7 +14,6 @@ import { createProver } from '../../prover-stub/createProver.ts'
 import { deriveFromL1 } from '../../prover-stub/derive.ts'
 import { devAccounts, freshDataDir, rpc, waitFor } from './harness.ts'
 import {
-  type Devnet,
   expectL1MatchesL2,
   L1_CHAIN_ID,
   readL1Batches,

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest'
 import { rpc, waitFor } from './harness.ts'
 import {
   batchOf,
-  type Devnet,
   expectL1MatchesL2,
   readL1Batches,
   rollupStatus,

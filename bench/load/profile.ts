@@ -1,12 +1,15 @@
 // Summarizes the node's --cpu-prof output (`--profile DIR`): self time per function and per area
-// (JSON-RPC, intake, sender recovery, EVM, state root, SQLite, GC, ...), per thread. The main thread
-// and the executor workers write one .cpuprofile each; the file name carries the thread id (0 = main).
+// (JSON-RPC, intake, sender recovery, EVM, state root, SQLite, GC, ...), per thread. Every thread
+// writes one .cpuprofile (the main thread, each executor worker, and the module-loader threads tsx
+// registers); the file name carries the thread id (0 = main). Under tsx, every function of a .ts
+// file reports line 1 (the profile holds no source maps): the function name is what tells them apart.
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
 type ProfileNode = {
   id: number
   callFrame: { functionName: string; url: string; lineNumber: number }
+  children?: number[]
 }
 type CpuProfile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
 
@@ -19,9 +22,54 @@ export type ThreadProfile = {
   thread: string
   /** sampled time that was not idle, ms */
   activeMs: number
+  /** inclusive: what the thread was doing, from the call stack (intake, block production, reads, ...) */
+  phases: ProfileEntry[]
+  /** self time by library / folder */
   areas: ProfileEntry[]
   functions: ProfileEntry[]
 }
+
+type Frame = ProfileNode['callFrame']
+const has = (stack: readonly Frame[], fn: string, url?: RegExp) =>
+  stack.some((f) => f.functionName === fn && (!url || url.test(f.url)))
+const hasUrl = (stack: readonly Frame[], url: RegExp) => stack.some((f) => url.test(f.url))
+
+/** The node's phases, told apart by a function on the stack (leaf first); the first matching rule wins. */
+const PHASES: [(stack: readonly Frame[]) => boolean, string][] = [
+  [(s) => s[0].functionName === '(garbage collector)', 'GC'],
+  [(s) => s[0].functionName === '(program)', 'V8 (program: compiler, runtime, native)'],
+  // An async function resumes on a stack of its own (runMicrotasks at the root): the block's phases
+  // are recognized by their own functions, not by produceBlock above them.
+  [(s) => has(s, 'applyDiff', /worldState/), 'block: state root (apply diff, re-hash)'],
+  [(s) => has(s, 'blockRoots'), 'block: tx + receipt roots'],
+  [
+    (s) => hasUrl(s, /\/executor\/parallel\/vmWorker/) && has(s, 'applyDiff'),
+    'worker: advance its replica (apply diff)',
+  ],
+  [
+    (s) => has(s, 'executeBlock') || hasUrl(s, /@ethereumjs\/(vm|evm)\/|\/executor\/parallel\/vmWorker/),
+    'block: execute txs (executor, EVM; workers: their lanes)',
+  ],
+  [(s) => has(s, 'sealBlock'), 'block: seal (header, JSON shapes)'],
+  [(s) => has(s, 'produceBlock') && has(s, 'sqliteTransaction'), 'block: persist (one SQLite transaction)'],
+  [(s) => has(s, 'produceBlock') || hasUrl(s, /createBlockProducer/), 'block: other (pool select/remove, events)'],
+  [(s) => has(s, 'submitRawTransaction') && has(s, 'ecrecover'), 'intake: sender recovery (ecrecover)'],
+  [(s) => has(s, 'submitRawTransaction') && has(s, 'decodeRawTransaction'), 'intake: decode, hash, checks'],
+  [(s) => has(s, 'submitRawTransaction'), 'intake: pool rules'],
+  [(s) => hasUrl(s, /mempoolStore/), 'intake: durable pool insert (group commit)'],
+  [(s) => hasUrl(s, /\/rpc\/methods\/txMethods/), 'intake: other'],
+  [(s) => hasUrl(s, /\/rpc\/methods\//), 'JSON-RPC read methods (receipts, head, balances, ...)'],
+  [(s) => hasUrl(s, /\/sequencer\/rpc\//), 'JSON-RPC dispatch (parse, validate, serialize)'],
+  [
+    (s) =>
+      hasUrl(
+        s,
+        /node_modules\/(express|body-parser|raw-body|router|finalhandler|send|cors)|^node:(_http|net|http)|^node:internal\/(http|_http|stream|net)/,
+      ),
+    'HTTP server (express, node:http)',
+  ],
+  [(s) => hasUrl(s, /\/executor\//), 'executor: other (worker messages, overlays)'],
+]
 
 /** Where a frame's self time is counted; the first matching rule wins. */
 const AREAS: [RegExp, string][] = [
@@ -71,16 +119,39 @@ function shortUrl(url: string): string {
   return repo >= 0 ? url.slice(repo + '/main/'.length) : url.replace(/^file:\/\//, '')
 }
 
+/** Options of `summarizeProfile`. */
+export type SummarizeProfileOptions = {
+  /** functions to list (default 25) */
+  top?: number
+  /**
+   * Only samples inside this window, in microseconds of the monotonic clock (`process.hrtime` / 1000):
+   * V8 stamps profile samples with the same clock, so the load process can cut the node's profile
+   * to the measured phase and leave out startup, setup and the final balance checks.
+   */
+  windowUs?: readonly [number, number]
+}
+
 /** Self time by function and by area for one .cpuprofile. */
-export function summarizeProfile(file: string, { top = 25 } = {}): ThreadProfile {
+export function summarizeProfile(file: string, { top = 25, windowUs }: SummarizeProfileOptions = {}): ThreadProfile {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const self = new Map<number, number>()
-  // timeDeltas[i + 1] is the time spent in sample i (Chrome DevTools' attribution).
+  // timeDeltas[i] leads up to sample i; timeDeltas[i + 1] is the time spent in it (DevTools' attribution).
+  let t = profile.startTime
   for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i] ?? 0
+    if (windowUs && (t < windowUs[0] || t > windowUs[1])) continue
     const dt = profile.timeDeltas[i + 1] ?? 0
     self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + dt)
   }
+  const parent = new Map<number, number>()
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+  const stackOf = (id: number): Frame[] => {
+    const out: Frame[] = []
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) out.push(byId.get(at)!.callFrame)
+    return out
+  }
+  const phases = new Map<string, number>()
   const areas = new Map<string, number>()
   const functions = new Map<string, number>()
   let active = 0
@@ -88,9 +159,13 @@ export function summarizeProfile(file: string, { top = 25 } = {}): ThreadProfile
     const frame = byId.get(id)!.callFrame
     if (frame.functionName === '(idle)' || frame.functionName === '(root)') continue
     active += us
+    const stack = stackOf(id)
+    const phase = PHASES.find(([test]) => test(stack))?.[1] ?? 'other (event loop, timers, loaders)'
+    phases.set(phase, (phases.get(phase) ?? 0) + us)
     const area = areaOf(frame)
     areas.set(area, (areas.get(area) ?? 0) + us)
-    const fn = `${frame.functionName || '(anonymous)'} ${frame.url ? `${shortUrl(frame.url)}:${frame.lineNumber + 1}` : ''}`.trim()
+    const fn =
+      `${frame.functionName || '(anonymous)'} ${frame.url ? `${shortUrl(frame.url)}:${frame.lineNumber + 1}` : ''}`.trim()
     functions.set(fn, (functions.get(fn) ?? 0) + us)
   }
   const entries = (m: Map<string, number>, n: number) =>
@@ -102,20 +177,20 @@ export function summarizeProfile(file: string, { top = 25 } = {}): ThreadProfile
   const tid = path.basename(file).split('.').at(-3)
   return {
     file,
-    thread: tid === '0' ? 'main' : `worker ${tid}`,
+    thread: tid === '0' ? 'main' : `thread ${tid}`,
     activeMs: active / 1000,
+    phases: entries(phases, phases.size),
     areas: entries(areas, areas.size),
     functions: entries(functions, top),
   }
 }
 
 /** Every .cpuprofile under `dir` (one level of subfolders too), summarized, main thread first. */
-export function summarizeProfiles(dir: string, opts: { top?: number } = {}): ThreadProfile[] {
+export function summarizeProfiles(dir: string, opts: SummarizeProfileOptions = {}): ThreadProfile[] {
   const files: string[] = []
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name)
-    if (entry.isDirectory())
-      for (const f of readdirSync(p)) if (f.endsWith('.cpuprofile')) files.push(path.join(p, f))
+    if (entry.isDirectory()) for (const f of readdirSync(p)) if (f.endsWith('.cpuprofile')) files.push(path.join(p, f))
     if (entry.isFile() && entry.name.endsWith('.cpuprofile')) files.push(p)
   }
   return files
@@ -124,15 +199,28 @@ export function summarizeProfiles(dir: string, opts: { top?: number } = {}): Thr
 }
 
 /** The summaries as text: per thread, the areas and the top functions by self time. */
-export function formatProfiles(threads: readonly ThreadProfile[]): string {
+export function formatProfiles(threads: readonly ThreadProfile[], { minMs = 20 } = {}): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(6)
   const out: string[] = []
+  const quiet = threads.filter((t) => t.activeMs < minMs)
   for (const t of threads) {
+    if (t.activeMs < minMs) continue
     out.push(`${t.thread} (${path.basename(t.file)}): ${Math.round(t.activeMs)} ms active`)
+    out.push('  by phase (inclusive, from the call stack):')
+    for (const ph of t.phases)
+      out.push(`    ${pct(ph.share)} ${Math.round(ph.ms).toString().padStart(7)} ms  ${ph.name}`)
     out.push('  by area (self time):')
-    for (const a of t.areas) out.push(`    ${pct(a.share)} ${Math.round(a.ms).toString().padStart(7)} ms  ${a.name}`)
+    const shown = t.areas.filter((a) => a.share >= 0.005)
+    for (const a of shown) out.push(`    ${pct(a.share)} ${Math.round(a.ms).toString().padStart(7)} ms  ${a.name}`)
+    const rest = t.areas.slice(shown.length)
+    if (rest.length)
+      out.push(
+        `    ${pct(rest.reduce((x, a) => x + a.share, 0))} ${'-'.padStart(7)}     ${rest.length} more areas under 0.5%`,
+      )
     out.push('  top functions (self time):')
-    for (const f of t.functions) out.push(`    ${pct(f.share)} ${Math.round(f.ms).toString().padStart(7)} ms  ${f.name}`)
+    for (const f of t.functions)
+      out.push(`    ${pct(f.share)} ${Math.round(f.ms).toString().padStart(7)} ms  ${f.name}`)
   }
+  if (quiet.length) out.push(`${quiet.map((t) => t.thread).join(', ')}: under ${minMs} ms active each (not shown)`)
   return out.join('\n')
 }

@@ -3,7 +3,7 @@
 // per poll instead of one receipt lookup per pending tx; against a node without eth_getBlockReceipts
 // (-32601) it falls back to eth_getTransactionReceipt for the pending hashes, in batches.
 import type { Hash, Hex } from 'viem'
-import { type RpcClient, RpcCallError, RpcTransportError } from './rpc.ts'
+import { RpcCallError, type RpcClient, RpcTransportError } from './rpc.ts'
 
 /** Status of a watched tx: not seen yet, seen with status 0x0, seen with status 0x1. */
 export const UNSEEN = -1
@@ -38,7 +38,10 @@ export type CreateReceiptPollerParameters = {
   fromBlock: bigint
   pollMs: number
   signal?: AbortSignal
+  /** after each poll that saw new receipts */
   onReceipts?: (seen: number) => void
+  /** for each newly seen tx */
+  onReceipt?: (index: number) => void
 }
 
 type Receipt = { transactionHash: Hash; status: Hex; blockNumber: Hex }
@@ -49,10 +52,10 @@ const HASHES_PER_REQUEST = 500
 /** Starts polling `rpc` right away. */
 export function createReceiptPoller(
   rpc: RpcClient,
-  { hashes, fromBlock, pollMs, signal, onReceipts }: CreateReceiptPollerParameters,
+  { hashes, fromBlock, pollMs, signal, onReceipts, onReceipt }: CreateReceiptPollerParameters,
 ): ReceiptPoller {
   const index = new Map<string, number>()
-  hashes.forEach((h, i) => index.set(h.toLowerCase(), i))
+  for (const [i, h] of hashes.entries()) index.set(h.toLowerCase(), i)
   const seenAt = new Float64Array(hashes.length).fill(Number.NaN)
   const status = new Int8Array(hashes.length).fill(UNSEEN)
   const blockOf = new Float64Array(hashes.length).fill(Number.NaN)
@@ -77,13 +80,15 @@ export function createReceiptPoller(
     seen++
     lastSeen = now
     if (!forgotten[i]) pending--
+    onReceipt?.(i)
   }
 
   const scanBlocks = async (head: bigint) => {
     while (last < head && !stopped) {
       const to = last + BigInt(BLOCKS_PER_REQUEST) < head ? last + BigInt(BLOCKS_PER_REQUEST) : head
       const calls = []
-      for (let n = last + 1n; n <= to; n++) calls.push({ method: 'eth_getBlockReceipts', params: [`0x${n.toString(16)}`] })
+      for (let n = last + 1n; n <= to; n++)
+        calls.push({ method: 'eth_getBlockReceipts', params: [`0x${n.toString(16)}`] })
       const replies = await rpc.batch(calls, { signal })
       const now = performance.now()
       if (replies.some((r) => r.error?.code === -32601)) {

@@ -82,7 +82,9 @@ export function createRpcClient(url: string, { signal }: { signal?: AbortSignal 
       if (calls.length === 0) return []
       const first = nextId
       nextId += calls.length
-      const body = JSON.stringify(calls.map((c, i) => ({ jsonrpc: '2.0', id: first + i, method: c.method, params: c.params })))
+      const body = JSON.stringify(
+        calls.map((c, i) => ({ jsonrpc: '2.0', id: first + i, method: c.method, params: c.params })),
+      )
       const reply = await post(body, opts.signal)
       if (!Array.isArray(reply)) {
         // A server that refuses the whole batch answers one error object.

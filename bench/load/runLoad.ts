@@ -43,6 +43,8 @@ export type RunResult = {
   /** every tx included with status 1 and every balance exactly as expected */
   verified: boolean
   problems: string[]
+  /** first send -> last receipt in µs of the monotonic clock, to cut a CPU profile to the measured phase */
+  windowUs: [number, number]
 }
 
 /** Live counts for the progress line. */
@@ -59,6 +61,8 @@ export type RunLoadParameters = {
   inFlight: number
   pollMs: number
   stallMs: number
+  /** a sender's tx k is sent only once its tx k - maxAhead has a receipt (0: no limit) */
+  maxAhead: number
   onProgress?: (p: LoadProgress) => void
 }
 
@@ -78,6 +82,12 @@ export async function runLoad(target: LoadTarget, p: RunLoadParameters): Promise
   const before = await readBalances(rpc, plan.checks)
 
   const { txs, lanes } = laneOrder(plan.txs, p.inFlight)
+  // For --max-ahead: each tx's sender and position, and how many of each sender's txs have receipts
+  // (receipts of one sender arrive in nonce order, so that count is a prefix).
+  const senderIndex = new Map(plan.txs.map((list, s) => [list[0]?.from, s]))
+  const senderOf = Int32Array.from(txs, (t) => senderIndex.get(t.from) ?? 0)
+  const position = Int32Array.from(txs, (t) => Number(t.nonce - plan.txs[senderIndex.get(t.from) ?? 0][0].nonce))
+  const receiptsOf = new Int32Array(plan.txs.length)
   const abort = new AbortController()
   const fromBlock = BigInt(await rpc.call<Hex>('eth_blockNumber'))
   const progress: LoadProgress = { total: txs.length, sent: 0, rejected: 0, included: 0 }
@@ -86,12 +96,14 @@ export async function runLoad(target: LoadTarget, p: RunLoadParameters): Promise
     fromBlock,
     pollMs: p.pollMs,
     signal: abort.signal,
+    onReceipt: (i) => receiptsOf[senderOf[i]]++,
     onReceipts: (seen) => {
       progress.included = seen
       p.onProgress?.(progress)
     },
   })
   const t0 = performance.now()
+  const t0Us = Number(process.hrtime.bigint() / 1000n)
   let lastProgress = t0
   let stalled = false
   const watchdog = setInterval(() => {
@@ -109,6 +121,7 @@ export async function runLoad(target: LoadTarget, p: RunLoadParameters): Promise
       lanes,
       batchSize: p.batchSize,
       signal: abort.signal,
+      mayGo: p.maxAhead > 0 ? (i) => position[i] < receiptsOf[senderOf[i]] + p.maxAhead : undefined,
       onBatch: (answered, rejected) => {
         lastProgress = performance.now()
         progress.sent = answered
@@ -168,6 +181,7 @@ export async function runLoad(target: LoadTarget, p: RunLoadParameters): Promise
     maxTxsPerBlock: Math.max(0, ...perBlock),
     verified: problems.length === 0,
     problems,
+    windowUs: [t0Us, t0Us + Math.round((lastSeen - t0) * 1000)],
   }
 }
 

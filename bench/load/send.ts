@@ -5,8 +5,9 @@
 // order (a later batch of the same sender is sent only once the earlier one is answered), while batches
 // of different lanes interleave freely. A shared queue would keep the pipe fuller at the very end, but
 // could let nonce n+1 overtake nonce n and turn the node's pending pool into a queued one.
-import type { SignedTx } from './workloads.ts'
+
 import { type RpcClient, RpcTransportError } from './rpc.ts'
+import type { SignedTx } from './workloads.ts'
 
 /** One tx the node refused at intake. */
 export type Rejection = { index: number; code: number; message: string }
@@ -29,6 +30,11 @@ export type SendTransactionsParameters = {
   signal?: AbortSignal
   /** called after each answered batch */
   onBatch?: (answered: number, rejected: number) => void
+  /**
+   * Whether tx `index` may go now (`--max-ahead`: a sender may run only so far ahead of its receipts).
+   * A batch stops at the first tx that may not; a lane with nothing to send waits a few ms.
+   */
+  mayGo?: (index: number) => boolean
 }
 
 /**
@@ -51,7 +57,7 @@ export function laneOrder(perSender: readonly (readonly SignedTx[])[], inFlight:
 /** Sends every tx of every lane; resolves when all batches are answered or the signal aborts. */
 export async function sendTransactions(
   rpc: RpcClient,
-  { txs, lanes, batchSize, signal, onBatch }: SendTransactionsParameters,
+  { txs, lanes, batchSize, signal, onBatch, mayGo = () => true }: SendTransactionsParameters,
 ): Promise<SendOutcome> {
   const sentAt = new Float64Array(txs.length).fill(Number.NaN)
   const acceptedAt = new Float64Array(txs.length).fill(Number.NaN)
@@ -60,12 +66,19 @@ export async function sendTransactions(
   let aborted = false
 
   const runLane = async (lane: readonly number[]) => {
-    for (let start = 0; start < lane.length; start += batchSize) {
+    for (let start = 0; start < lane.length; ) {
       if (signal?.aborted) {
         aborted = true
         return
       }
-      const batch = lane.slice(start, start + batchSize)
+      let end = start
+      while (end < lane.length && end - start < batchSize && mayGo(lane[end])) end++
+      if (end === start) {
+        await new Promise((r) => setTimeout(r, 5))
+        continue
+      }
+      const batch = lane.slice(start, end)
+      start = end
       const t = performance.now()
       for (const i of batch) sentAt[i] = t
       let replies: Awaited<ReturnType<RpcClient['batch']>>

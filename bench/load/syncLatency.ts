@@ -4,11 +4,22 @@
 // (BLOCK_TIME_MS) + the block; on Anvil automine it is the mining of a one-tx block.
 import { type Address, type Hex, keccak256, toHex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
+import { BaseError } from '../../core/errors/base.ts'
 import { devAccounts } from '../../test/e2e/harness.ts'
 import { percentiles } from './report.ts'
-import { createRpcClient, type RpcClient, RpcCallError } from './rpc.ts'
+import { createRpcClient, RpcCallError, type RpcClient } from './rpc.ts'
 import type { LoadTarget, TargetName } from './targets.ts'
 import { MAX_FEE_PER_GAS, MAX_PRIORITY_FEE_PER_GAS, recipientOf } from './workloads.ts'
+
+/** A tx of the sync-latency run did not end with a successful receipt. */
+export class SyncLatencyError extends BaseError {
+  override name = 'SyncLatencyError' as const
+  readonly hash: Hex | undefined
+  constructor({ reason, hash }: { reason: string; hash?: Hex }) {
+    super(`sync latency: ${reason}`)
+    this.hash = hash
+  }
+}
 
 /** What `measureSyncLatency` measured; `supported` is false when the target lacks the method. */
 export type SyncLatencyResult = {
@@ -73,7 +84,8 @@ export async function measureSyncLatency(
       throw err
     }
     latencies.push(performance.now() - t)
-    if (receipt?.status !== '0x1') throw new Error(`eth_sendRawTransactionSync: unexpected receipt ${JSON.stringify(receipt)}`)
+    if (receipt?.status !== '0x1')
+      throw new SyncLatencyError({ reason: `eth_sendRawTransactionSync answered ${JSON.stringify(receipt)}` })
   }
   return { target: target.name, supported: true, count, latencyMs: percentiles(latencies) }
 }
@@ -83,10 +95,10 @@ async function waitForReceipt(rpc: RpcClient, hash: Hex, timeoutMs: number): Pro
   while (performance.now() < deadline) {
     const r = await rpc.call<{ status: Hex } | null>('eth_getTransactionReceipt', [hash])
     if (r) {
-      if (r.status !== '0x1') throw new Error(`funding tx ${hash} reverted`)
+      if (r.status !== '0x1') throw new SyncLatencyError({ reason: 'the funding tx reverted', hash })
       return
     }
     await new Promise((res) => setTimeout(res, 50))
   }
-  throw new Error(`funding tx ${hash} not mined after ${timeoutMs} ms`)
+  throw new SyncLatencyError({ reason: `the funding tx was not mined after ${timeoutMs} ms`, hash })
 }

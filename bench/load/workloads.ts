@@ -20,7 +20,8 @@ import {
   toHex,
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { compileContractFiles, compileSolidity } from '../../contracts/compile.ts'
+import { type CompiledContract, compileContractFiles, compileSolidity } from '../../contracts/compile.ts'
+import { BaseError } from '../../core/errors/base.ts'
 import { pairAddress, sortTokens, uniswapV2Factory, uniswapV2Pair } from '../../executor/testing/uniswap.ts'
 import { devAccounts } from '../../test/e2e/harness.ts'
 
@@ -50,17 +51,25 @@ export type LoadPlan = {
 export const MAX_FEE_PER_GAS = 100_000_000_000n
 export const MAX_PRIORITY_FEE_PER_GAS = 1_000_000_000n
 
-/** Gas limits of the measured txs: what they use, with a margin (packing counts limits, not use). */
-const GAS = { eth: 21_000n, erc20: 60_000n, swap: 120_000n } as const
+/**
+ * Gas limits of the measured txs: what they use at most, with a margin (block packing counts limits, not
+ * use). A swap uses ~84k, but the first one on a pair in a later second also writes the pair's price
+ * accumulators (0 -> non-zero): ~146k used, more before the refund.
+ */
+const GAS = { eth: 21_000n, erc20: 60_000n, swap: 200_000n } as const
 const ETH_VALUE = 1_000_000_000_000n
 const TOKEN_VALUE = 10n ** 18n
 const SWAP_IN = 10n ** 18n
-/** Half of what a 1e18 swap yields from a 1e30/1e30 pool, so it stays valid whatever ran before it. */
+/** About half of what a 1e18 swap yields from a 1e30/1e30 pool, so it stays valid whatever ran before it. */
 const SWAP_OUT = SWAP_IN / 2n
 const POOL_LIQUIDITY = 10n ** 30n
 const TOKEN_SUPPLY = 10n ** 36n
-/** The pool caps one sender's pending txs (MEMPOOL_MAX_PER_SENDER, 256); setup stages stay under it. */
-const MAX_SETUP_PER_SENDER = 200
+/**
+ * Setup txs per sender per stage: our node refuses a nonce more than MEMPOOL_MAX_NONCE_GAP (64) past
+ * the sender's mined nonce, even with no gap in the pool, so dev 0's deploys and token transfers go
+ * in stages of at most 64, each mined before the next.
+ */
+const MAX_SETUP_PER_SENDER = 64
 
 /** The private key of load sender `i` for `seed` (distinct from the dev accounts). */
 export function senderKey(seed: string, i: number): Hex {
@@ -76,8 +85,21 @@ export function recipientOf(seed: string, i: number, nonce: bigint): Address {
 export function plannedAccounts({ seed, senders }: { seed: string; senders: number }): Address[] {
   return [
     ...devAccounts.map((d) => d.address.toLowerCase() as Address),
-    ...Array.from({ length: senders }, (_, i) => privateKeyToAccount(senderKey(seed, i)).address.toLowerCase() as Address),
+    ...Array.from(
+      { length: senders },
+      (_, i) => privateKeyToAccount(senderKey(seed, i)).address.toLowerCase() as Address,
+    ),
   ]
+}
+
+/** `planLoad` was not given the starting nonce of an account it signs for. */
+export class MissingNonceError extends BaseError {
+  override name = 'MissingNonceError' as const
+  readonly address: Address
+  constructor({ address }: { address: Address }) {
+    super(`no starting nonce for ${address}`)
+    this.address = address
+  }
 }
 
 /** Parameters of `planLoad`. */
@@ -91,7 +113,7 @@ export type PlanLoadParameters = {
   nonces: ReadonlyMap<Address, bigint>
 }
 
-type Contracts = { token: { abi: never; bytecode: Hex }; router: { abi: never; bytecode: Hex } }
+type Contracts = { token: CompiledContract; router: CompiledContract }
 let compiled: Contracts | undefined
 
 function contracts(): Contracts {
@@ -113,7 +135,7 @@ contract LoadRouter {
 }`,
     },
   }).LoadRouter
-  compiled = { token: token as never, router: router as never }
+  compiled = { token, router }
   return compiled
 }
 
@@ -144,7 +166,7 @@ export async function planLoad(p: PlanLoadParameters): Promise<LoadPlan> {
     const account = privateKeyToAccount(privateKey)
     const address = account.address.toLowerCase() as Address
     const nonce = p.nonces.get(address)
-    if (nonce === undefined) throw new Error(`no starting nonce for ${address}`)
+    if (nonce === undefined) throw new MissingNonceError({ address })
     return { account, address, nonce }
   }
   const devs = devAccounts.map((d) => signer(d.privateKey))
@@ -157,7 +179,12 @@ export async function planLoad(p: PlanLoadParameters): Promise<LoadPlan> {
   // Stage 0: ETH for gas (and values) from the dev accounts, round robin.
   senders.forEach((s, i) => {
     const need = BigInt(p.txsPerSender + 1) * (GAS[roles[i]] * MAX_FEE_PER_GAS + ETH_VALUE)
-    push(stages[0], { signer: devs[i % devs.length], to: s.address, value: (need * 12n) / 10n + 10n ** 17n, gas: 21_000n })
+    push(stages[0], {
+      signer: devs[i % devs.length],
+      to: s.address,
+      value: (need * 12n) / 10n + 10n ** 17n,
+      gas: 21_000n,
+    })
   })
 
   // Stage 0, after dev 0's funding txs: the contracts, the pools and the token distribution.

@@ -122,7 +122,17 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
     )
   }
 
+  // BLOCK_TIME_MS is the least time between two blocks, not a fixed beat: a tx that reaches an idle
+  // node is sealed at once (eth_sendRawTransactionSync answers in one block's time), while under load
+  // blocks follow each other every BLOCK_TIME_MS. With nothing to do an empty block seals every IDLE_BLOCK_MS.
+  let timerAt = Number.POSITIVE_INFINITY
+  const arm = (at: number) => {
+    if (timer) clearTimeout(timer)
+    timerAt = at
+    timer = setTimeout(tick, Math.max(0, at - Date.now()))
+  }
   const tick = async () => {
+    timerAt = Number.POSITIVE_INFINITY
     if (stopped) return
     const idle = Date.now() - lastBlockAt >= config.IDLE_BLOCK_MS
     if (idle || mempool.hasExecutable(pendingBaseFee()) || deposits?.hasWaiting()) {
@@ -135,16 +145,24 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
       await running
       running = undefined
     }
-    if (!stopped) timer = setTimeout(tick, config.BLOCK_TIME_MS)
+    if (!stopped) arm(Date.now() + config.BLOCK_TIME_MS)
+  }
+  /** A tx was admitted: seal as soon as the spacing allows instead of waiting for the next beat. */
+  const kick = () => {
+    if (stopped || running) return
+    const at = Math.max(Date.now(), lastBlockAt + config.BLOCK_TIME_MS)
+    if (at < timerAt) arm(at)
   }
 
   return {
     start() {
       stopped = false
-      timer = setTimeout(tick, config.BLOCK_TIME_MS)
+      node.events.on('pendingTx', kick)
+      arm(Date.now() + config.BLOCK_TIME_MS)
     },
     async stop() {
       stopped = true
+      node.events.off('pendingTx', kick)
       if (timer) clearTimeout(timer)
       await running
     },

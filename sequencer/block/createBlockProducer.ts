@@ -39,6 +39,8 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
   let lastBlockAt = Date.now()
+  // when the last block started: spacing is counted from there, so a slow block does not add to it
+  let lastStartAt = Date.now()
   let stopped = false
 
   const pendingBaseFee = () => {
@@ -52,6 +54,7 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
   }
 
   async function produceBlock(): Promise<void> {
+    lastStartAt = Date.now()
     const t0 = performance.now()
     const head = node.head()
     const parentTs = BigInt(head.header.timestamp as string)
@@ -135,7 +138,8 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
     timerAt = Number.POSITIVE_INFINITY
     if (stopped) return
     const idle = Date.now() - lastBlockAt >= config.IDLE_BLOCK_MS
-    if (idle || mempool.hasExecutable(pendingBaseFee()) || deposits?.hasWaiting()) {
+    const work = idle || mempool.hasExecutable(pendingBaseFee()) || deposits?.hasWaiting()
+    if (work) {
       running = produceBlock().catch((err) => {
         log.fatal({ err }, 'block production failed; stopping')
         stopped = true
@@ -145,12 +149,13 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
       await running
       running = undefined
     }
-    if (!stopped) arm(Date.now() + config.BLOCK_TIME_MS)
+    if (!stopped)
+      arm(work ? Math.max(Date.now(), lastStartAt + config.BLOCK_TIME_MS) : Date.now() + config.BLOCK_TIME_MS)
   }
   /** A tx was admitted: seal as soon as the spacing allows instead of waiting for the next beat. */
   const kick = () => {
     if (stopped || running) return
-    const at = Math.max(Date.now(), lastBlockAt + config.BLOCK_TIME_MS)
+    const at = Math.max(Date.now(), lastStartAt + config.BLOCK_TIME_MS)
     if (at < timerAt) arm(at)
   }
 

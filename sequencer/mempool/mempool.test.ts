@@ -321,6 +321,18 @@ describe('createMempool', () => {
       expect(err.shortMessage).toBe('nonce too high: next nonce 10, tx nonce 75, max gap 64')
     })
 
+    it('behavior: the nonce gap counts from the pending nonce, so a contiguous chain may pass it', async () => {
+      const { pool, state } = setup({ maxNonceGap: 4, maxPerSender: 32 })
+      state.nonces.set(addr(0), 10n)
+      for (let n = 10; n < 30; n++) pool.add(await ptx({ nonce: n }))
+      expect(pool.pendingNonce(addr(0))).toBe(30n)
+      // 34 = pending 30 + gap 4 is fine; 35 is not, and the error names the pending nonce
+      pool.add(await ptx({ nonce: 34 }))
+      const tooFar = await ptx({ nonce: 35 })
+      const err = rejection(() => pool.add(tooFar))
+      expect(err.shortMessage).toBe('nonce too high: next nonce 30, tx nonce 35, max gap 4')
+    })
+
     it('error: insufficient funds', async () => {
       const { pool, state } = setup()
       const tx = await ptx({ feeCap: 10n * GWEI, gas: 21_000n, value: ETH })

@@ -115,8 +115,13 @@ export function createMempool({
       if (byHash.has(tx.hash)) throw new AlreadyKnownError()
       const next = state.nonce(tx.sender)
       if (tx.nonce < next) throw new NonceTooLowError({ next, nonce: tx.nonce })
-      if (tx.nonce > next + BigInt(maxNonceGap))
-        throw new NonceTooHighError({ next, nonce: tx.nonce, maxGap: maxNonceGap })
+      // The gap is counted from the pending nonce (state nonce + the sender's contiguous pool txs), as
+      // eth_getTransactionCount(pending) reports it: a sender may chain up to MEMPOOL_MAX_PER_SENDER txs.
+      if (tx.nonce > next + BigInt(maxNonceGap)) {
+        const pending = pendingNonce(tx.sender)
+        if (tx.nonce > pending + BigInt(maxNonceGap))
+          throw new NonceTooHighError({ next: pending, nonce: tx.nonce, maxGap: maxNonceGap })
+      }
       let q = bySender.get(tx.sender)
       const old = q?.get(tx.nonce)
       checkFunds(tx, next, q, old)

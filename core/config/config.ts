@@ -41,6 +41,8 @@ export const configSchema = z.object({
   IDLE_BLOCK_MS: int(2000, 50),
   BLOCK_GAS_LIMIT: big(30_000_000n),
   BLOCK_MAX_TXS: int(5000, 1),
+  /** a block with at least this many txs makes the next one wait BLOCK_TIME_MS; a lighter one does not */
+  BLOCK_SPACING_MIN_TXS: int(16, 1),
   MIN_BASE_FEE: big(1_000_000n),
   GENESIS_BASE_FEE: big(1_000_000_000n),
   GENESIS_TIMESTAMP: int(0),

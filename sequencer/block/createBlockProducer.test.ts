@@ -46,7 +46,8 @@ describe('block producer schedule', () => {
   it('seals a tx that reaches an idle node at once, then keeps BLOCK_TIME_MS between blocks', async () => {
     // Only the clock and timers are fake: SQLite and the pool's group commit run as usual.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
-    const node = await openNode({ BLOCK_TIME_MS: '1000', IDLE_BLOCK_MS: '600000' })
+    // every block counts as busy here (BLOCK_SPACING_MIN_TXS 1), so the spacing shows
+    const node = await openNode({ BLOCK_TIME_MS: '1000', IDLE_BLOCK_MS: '600000', BLOCK_SPACING_MIN_TXS: '1' })
     const producer = createBlockProducer(node)
     producer.start()
     await vi.advanceTimersByTimeAsync(1_500) // one empty beat at 1 s: nothing to do, no block
@@ -59,6 +60,22 @@ describe('block producer schedule', () => {
     await vi.advanceTimersByTimeAsync(900)
     expect(node.head().number).toBe(1n)
     await vi.advanceTimersByTimeAsync(200)
+    expect(node.head().number).toBe(2n)
+    await producer.stop()
+  })
+
+  it('after a light block the next tx is sealed at once; after a busy one it waits BLOCK_TIME_MS', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const node = await openNode({ BLOCK_TIME_MS: '1000', IDLE_BLOCK_MS: '600000', BLOCK_SPACING_MIN_TXS: '3' })
+    const producer = createBlockProducer(node)
+    producer.start()
+    await vi.advanceTimersByTimeAsync(1_500)
+    await submitRawTransaction(node, hexToBytes(await transfer(0)))
+    await vi.advanceTimersByTimeAsync(1)
+    expect(node.head().number).toBe(1n)
+    // block 1 held one tx (< 3): the next tx does not wait
+    await submitRawTransaction(node, hexToBytes(await transfer(1)))
+    await vi.advanceTimersByTimeAsync(1)
     expect(node.head().number).toBe(2n)
     await producer.stop()
   })

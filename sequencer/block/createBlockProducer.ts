@@ -41,6 +41,8 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
   let lastBlockAt = Date.now()
   // when the last block started: spacing is counted from there, so a slow block does not add to it
   let lastStartAt = Date.now()
+  // how many txs the last block took: a light block does not make the next one wait
+  let lastBlockTxs = 0
   let stopped = false
 
   const pendingBaseFee = () => {
@@ -101,6 +103,7 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
     })()
     node.setHead(block)
     lastBlockAt = Date.now()
+    lastBlockTxs = included.length
     for (const r of result.rejected)
       log.debug({ tx: bytesToHex(r.tx.hash()), reason: r.reason }, 'left tx out of block')
     for (const d of dropped) log.info({ tx: d.hash, sender: d.sender, reason: d.reason }, 'dropped tx from pool')
@@ -125,9 +128,13 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
     )
   }
 
-  // BLOCK_TIME_MS is the least time between two blocks, not a fixed beat: a tx that reaches an idle
-  // node is sealed at once (eth_sendRawTransactionSync answers in one block's time), while under load
-  // blocks follow each other every BLOCK_TIME_MS. With nothing to do an empty block seals every IDLE_BLOCK_MS.
+  // BLOCK_TIME_MS is the least time between two busy blocks, not a fixed beat: a tx that reaches an
+  // idle node is sealed at once, and after a light block (< BLOCK_SPACING_MIN_TXS txs) the next one may
+  // follow at once (eth_sendRawTransactionSync answers in one block's time); under load, blocks follow
+  // each other every BLOCK_TIME_MS, counted from the previous block's start. With nothing to do an empty
+  // block seals every IDLE_BLOCK_MS.
+  const nextAllowed = () =>
+    lastBlockTxs < config.BLOCK_SPACING_MIN_TXS ? Date.now() : Math.max(Date.now(), lastStartAt + config.BLOCK_TIME_MS)
   let timerAt = Number.POSITIVE_INFINITY
   const arm = (at: number) => {
     if (timer) clearTimeout(timer)
@@ -150,12 +157,14 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
       running = undefined
     }
     if (!stopped)
-      arm(work ? Math.max(Date.now(), lastStartAt + config.BLOCK_TIME_MS) : Date.now() + config.BLOCK_TIME_MS)
+      // after a light block with work still waiting the next tick comes at once; the loop regulates
+      // itself: txs pile up while a block runs, blocks grow heavy, and the spacing applies
+      arm(work ? nextAllowed() : Date.now() + config.BLOCK_TIME_MS)
   }
   /** A tx was admitted: seal as soon as the spacing allows instead of waiting for the next beat. */
   const kick = () => {
     if (stopped || running) return
-    const at = Math.max(Date.now(), lastStartAt + config.BLOCK_TIME_MS)
+    const at = nextAllowed()
     if (at < timerAt) arm(at)
   }
 

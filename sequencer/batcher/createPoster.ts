@@ -276,21 +276,24 @@ export function createPoster(p: CreatePosterParameters): Poster {
 
   /** Posts, in order, every batch from the contract's next index up to `target`. */
   async function driveTo(target: number): Promise<void> {
+    // a batch past `submitted` (posted, confirmed, attested, ...) is on L1 as far as we know
+    const waiting = (b: OutboxBatch | undefined) => b?.status === 'sealed' || b?.status === 'submitted'
     for (;;) {
       const row = outbox.get(target)
-      if (!row || row.status === 'posted' || row.status === 'confirmed' || row.status === 'open') return
+      if (!waiting(row)) return
       const next = await nextBatchIndex()
       if (next > target) {
-        const found = await findOnL1(row)
-        if (found) return markPosted(row, found)
+        const found = await findOnL1(row!)
+        if (found) return markPosted(row!, found)
         throw new RetryLater(`batch ${target} is on L1 but its log is not visible yet`)
       }
       const first = outbox.get(next)
       if (!first) throw new UnrecoverableError(`L1 expects batch ${next}, which this outbox does not hold`)
       if (first.status === 'open') return
-      if (first.status === 'posted' || first.status === 'confirmed') {
-        // We think it is on L1 but the contract disagrees (a reorg the reconciler has not seen yet).
+      if (!waiting(first)) {
+        // We think it is on L1 but the contract disagrees: a reorg the reconciler has not seen yet.
         await reconcile()
+        if (!waiting(outbox.get(next))) throw new RetryLater(`batch ${next}: L1 and the outbox disagree; retrying`)
         continue
       }
       await postOne(first)

@@ -5,7 +5,7 @@ import { createFeeMarket1559Tx, type TypedTransaction } from '@ethereumjs/tx'
 import { hexToBytes, KECCAK256_NULL, KECCAK256_RLP } from '@ethereumjs/util'
 import { type Abi, encodeFunctionData, getContractAddress, type Hex, keccak256 } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
-import { compileSolidity } from '../contracts/compile.ts'
+import { compileContractFiles, compileSolidity } from '../contracts/compile.ts'
 import { genesisDiff } from '../core/chain/genesis.ts'
 import type { StateDiff } from '../executor/state/types.ts'
 
@@ -121,21 +121,7 @@ export function erc20Transfers(common: Common, n: number): Workload {
   return { name: 'erc20-transfers', genesis: g, setup, block }
 }
 
-const router = compileSolidity({
-  sources: {
-    'MiniRouter.sol': `// SPDX-License-Identifier: MIT
-pragma solidity ^0.8.24;
-interface IERC20 { function transferFrom(address, address, uint256) external returns (bool); }
-interface IPair { function swap(uint256, uint256, address, bytes calldata) external; }
-/// One-tx swaps on a Uniswap V2 pair (what the v2 router does, without its path logic).
-contract MiniRouter {
-    function swap(address pair, address tokenIn, uint256 amountIn, uint256 out0, uint256 out1) external {
-        IERC20(tokenIn).transferFrom(msg.sender, pair, amountIn);
-        IPair(pair).swap(out0, out1, msg.sender, "");
-    }
-}`,
-  },
-}).MiniRouter
+const router = compileContractFiles(['src/OneHopRouter.sol']).OneHopRouter
 
 /**
  * Uniswap V2 swaps through the real v2-core factory and pair: `pairs` pools; each swap is one tx

@@ -20,7 +20,7 @@ import {
   toHex,
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { type CompiledContract, compileContractFiles, compileSolidity } from '../../contracts/compile.ts'
+import { type CompiledContract, compileContractFiles } from '../../contracts/compile.ts'
 import { BaseError } from '../../core/errors/base.ts'
 import { pairAddress, sortTokens, uniswapV2Factory, uniswapV2Pair } from '../../executor/testing/uniswap.ts'
 import { devAccounts } from '../../test/e2e/harness.ts'
@@ -119,22 +119,7 @@ let compiled: Contracts | undefined
 function contracts(): Contracts {
   if (compiled) return compiled
   const token = compileContractFiles(['src/TestToken.sol']).TestToken
-  const router = compileSolidity({
-    sources: {
-      'LoadRouter.sol': `// SPDX-License-Identifier: MIT
-pragma solidity ^0.8.24;
-interface IERC20 { function transferFrom(address, address, uint256) external returns (bool); }
-interface IPair { function swap(uint256, uint256, address, bytes calldata) external; }
-/// @notice One-tx swaps on a Uniswap V2 pair: what the v2 router does for one hop, without its path logic.
-contract LoadRouter {
-    /// @notice Moves amountIn of tokenIn from the caller into the pair and takes (out0, out1) out to the caller.
-    function swap(address pair, address tokenIn, uint256 amountIn, uint256 out0, uint256 out1) external {
-        IERC20(tokenIn).transferFrom(msg.sender, pair, amountIn);
-        IPair(pair).swap(out0, out1, msg.sender, "");
-    }
-}`,
-    },
-  }).LoadRouter
+  const router = compileContractFiles(['src/OneHopRouter.sol']).OneHopRouter
   compiled = { token, router }
   return compiled
 }

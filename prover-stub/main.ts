@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Address } from 'viem'
 import { readDeployments } from '../contracts/deploy.ts'
-import { type Config, readConfig } from '../core/config/config.ts'
+import { type Config, readConfigOrExit } from '../core/config/config.ts'
 import { BaseError } from '../core/errors/base.ts'
 import { createLogger, type Logger } from '../core/log/logger.ts'
 import { createProver } from './createProver.ts'
@@ -39,14 +39,9 @@ async function findRollup(
 }
 
 async function main(): Promise<void> {
-  let config: Config
-  try {
-    config = readConfig()
-    if (!config.L1_RPC_URL) throw new BaseError('L1_RPC_URL is not set: the prover follows an L1')
-  } catch (err) {
-    process.stderr.write(`${err instanceof BaseError ? err.message : String(err)}\n`)
-    process.exit(2)
-  }
+  const config = readConfigOrExit((c) => {
+    if (!c.L1_RPC_URL) throw new BaseError('L1_RPC_URL is not set: the prover follows an L1')
+  })
   const log = createLogger({ level: config.LOG_LEVEL, name: 'prover' })
   const abort = new AbortController()
   let stop = async () => {}

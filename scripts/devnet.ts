@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type Config, readConfig } from '../core/config/config.ts'
+import { readConfigOrExit } from '../core/config/config.ts'
 import { type RunningAnvil, startAnvil } from '../core/devnet/anvil.ts'
 import { type EnsuredRedis, ensureRedis } from '../core/devnet/redis.ts'
 import { BaseError } from '../core/errors/base.ts'
@@ -20,13 +20,7 @@ import { type Sequencer, startSequencer } from '../sequencer/startSequencer.ts'
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
 async function main(): Promise<void> {
-  let config: Config
-  try {
-    config = readConfig()
-  } catch (err) {
-    process.stderr.write(`${err instanceof BaseError ? err.message : String(err)}\n`)
-    process.exit(2)
-  }
+  const config = readConfigOrExit()
   const log = createLogger({ level: config.LOG_LEVEL })
   const stops: (() => Promise<void>)[] = []
   let stopping = false

@@ -1,17 +1,11 @@
-import { readConfig } from '../core/config/config.ts'
+import { readConfigOrExit } from '../core/config/config.ts'
 import { BaseError } from '../core/errors/base.ts'
 import { createLogger } from '../core/log/logger.ts'
 import { startSequencer } from './startSequencer.ts'
 
 /** Starts the sequencer process alone (the devnet, `npm start`, runs it beside Anvil and the prover). */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof readConfig>
-  try {
-    config = readConfig()
-  } catch (err) {
-    process.stderr.write(`${err instanceof BaseError ? err.message : String(err)}\n`)
-    process.exit(2)
-  }
+  const config = readConfigOrExit()
   const log = createLogger({ level: config.LOG_LEVEL })
   const sequencer = await startSequencer({ config, log })
   let stopping = false

@@ -119,3 +119,18 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError({ issues: ['CHAIN_ID: 31337 is Anvil/Hardhat’s; pick a chain id of this network’s own'] })
   return Object.freeze(parsed.data)
 }
+
+/**
+ * For entry points: the configuration, or exit 2 with every problem on stderr. `check` adds the
+ * entry point's own requirements (throw a BaseError to refuse).
+ */
+export function readConfigOrExit(check?: (config: Config) => void): Config {
+  try {
+    const config = readConfig()
+    check?.(config)
+    return config
+  } catch (err) {
+    process.stderr.write(`${err instanceof BaseError ? err.message : String(err)}\n`)
+    process.exit(2)
+  }
+}

@@ -3,11 +3,12 @@
 // 1..N workers, timing all phases: decode + sender recovery, execution, state root, tx/receipt roots.
 import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
-import { createTxFromRLP, type TypedTransaction } from '@ethereumjs/tx'
+import type { TypedTransaction } from '@ethereumjs/tx'
 import { createChainCommon } from '../core/chain/createChainCommon.ts'
 import { createParallelExecutor, type ParallelExecutor } from '../executor/parallel.ts'
 import { createSequentialExecutor } from '../executor/sequential.ts'
 import { createWorldState, type WorldState } from '../executor/state/worldState.ts'
+import { decodeTx } from '../executor/txCache.ts'
 import type { BlockEnv } from '../executor/types.ts'
 import { erc20Transfers, ethTransfers, mixed, uniswapSwaps, type Workload } from './workloads.ts'
 
@@ -78,7 +79,8 @@ async function prepared(w: Workload) {
 
 function decode(raws: Uint8Array[]): TypedTransaction[] {
   // Decoding only: sender recovery is part of executeBlock (spread over the workers in parallel mode).
-  return raws.map((r) => createTxFromRLP(r, { common }))
+  // The bytes are kept with each tx, as the node's pool keeps them (no re-encoding for hashes and roots).
+  return raws.map((r) => decodeTx(r, common))
 }
 
 async function main() {

@@ -21,7 +21,7 @@ import {
 import { createDiffView, pruneNoopWrites } from './state/diffView.ts'
 import { createStateDiff, type StateDiff } from './state/types.ts'
 import { applyDeposits, applySystemCalls } from './systemCalls.ts'
-import { hasSender, primeSender, rawOf, senderOf } from './txCache.ts'
+import { hashOf, hasSender, primeSender, rawOf, senderOf } from './txCache.ts'
 import type { ExecuteBlockResult, ExecutedReceipt, RejectedTx } from './types.ts'
 
 /** What one block's parallel execution did, for logs, the RPC and the dashboard. */
@@ -99,18 +99,15 @@ export async function createParallelExecutor({
     })
   }
 
-  async function runSequential(params: ExecuteBlockParameters, reason: string, t0: number, recoverMs = 0) {
+  async function runSequential(params: ExecuteBlockParameters, reason: string, t0: number) {
     const before = bytesToHex(params.state.stateRoot())
     const r = await sequential.executeBlock(params)
-    // Time spent recovering senders on the workers before this fallback counts as execution.
-    if (r.timings) r.timings = { ...r.timings, executeMs: r.timings.executeMs + recoverMs }
     // Keep the replicas in step only if they were at this block's parent; else re-seed them later.
     if (pool.version === before && !pool.broken) pool.applyDiff(r.diff, r.stateRoot)
     else pool.version = undefined
     const stats: BlockExecutionStats = {
       mode: 'sequential',
       reason,
-      recoverMs,
       txs: params.txs.length,
       lanes: 1,
       largestLane: params.txs.length,
@@ -124,37 +121,64 @@ export async function createParallelExecutor({
     return { ...r, stats }
   }
 
-  /** Recovers unknown senders on the workers (ecrecover is the largest fixed cost of a tx). */
-  async function recoverSenders(txs: readonly TypedTransaction[]) {
-    const todo = txs.filter((t) => !hasSender(t))
-    if (todo.length < 64) return
-    const per = Math.ceil(todo.length / pool.size)
-    await Promise.all(
-      Array.from({ length: pool.size }, async (_, w) => {
-        const part = todo.slice(w * per, (w + 1) * per)
-        if (part.length === 0) return
-        const raws = part.map(rawOf)
-        const buf = new Uint8Array(raws.reduce((s, r) => s + r.length, 0))
-        const entries: [number, number][] = []
-        let o = 0
-        for (const r of raws) {
-          buf.set(r, o)
-          entries.push([o, r.length])
-          o += r.length
-        }
-        const res = await pool.recover(w, { raw: buf, txs: entries })
-        const failed = new Set(res.failed)
-        part.forEach((tx, i) => {
-          // A tx the worker could not recover is left to the main thread, which throws as runTx would.
-          if (failed.has(i)) return
-          primeSender(
-            tx,
-            bytesToHex(res.addresses.subarray(i * 20, i * 20 + 20)) as Hex,
-            res.publicKeys.slice(i * 64, i * 64 + 64),
-          )
-        })
-      }),
-    )
+  /**
+   * Recovers unknown senders on the workers, in chunks dealt round robin so that the first ones come
+   * back early. Returns, per block index, when its sender is known (undefined: known already), and a
+   * promise for all of them. Never rejects: a chunk a worker could not do is left to the main thread,
+   * which recovers (or refuses) those senders itself as runTx would.
+   */
+  function recoverSenders(txs: readonly TypedTransaction[]) {
+    const todo: number[] = []
+    for (let i = 0; i < txs.length; i++) if (!hasSender(txs[i])) todo.push(i)
+    if (todo.length < 64) return { readyAt: () => undefined, all: Promise.resolve(), finishedAt: () => 0 }
+    let finishedAt = 0
+    const chunk = Math.min(1024, Math.max(64, Math.ceil(todo.length / (pool.size * 8))))
+    const chunks: Promise<void>[] = []
+    const chunkOf = new Int32Array(txs.length).fill(-1)
+    const done: boolean[] = []
+    for (let c = 0, from = 0; from < todo.length; c++, from += chunk) {
+      const part = todo.slice(from, from + chunk)
+      for (const i of part) chunkOf[i] = c
+      const raws = part.map((i) => rawOf(txs[i]))
+      const buf = new Uint8Array(raws.reduce((s, r) => s + r.length, 0))
+      const entries: [number, number][] = []
+      let o = 0
+      for (const r of raws) {
+        buf.set(r, o)
+        entries.push([o, r.length])
+        o += r.length
+      }
+      done.push(false)
+      chunks.push(
+        pool
+          .recover(c % pool.size, { raw: buf, txs: entries })
+          .then((res) => {
+            const failed = new Set(res.failed)
+            part.forEach((txIndex, k) => {
+              if (failed.has(k)) return
+              primeSender(
+                txs[txIndex],
+                bytesToHex(res.addresses.subarray(k * 20, k * 20 + 20)) as Hex,
+                res.publicKeys.slice(k * 64, k * 64 + 64),
+              )
+            })
+          })
+          .catch((err) => log?.warn({ err }, 'sender recovery on a worker failed; recovering on the main thread'))
+          .finally(() => {
+            done[c] = true
+            finishedAt = performance.now()
+          }),
+      )
+    }
+    return {
+      readyAt: (i: number) => {
+        const c = chunkOf[i]
+        return c < 0 || done[c] ? undefined : chunks[c]
+      },
+      all: Promise.all(chunks).then(() => {}),
+      /** When the last chunk came back (0 before that, or when there was nothing to recover). */
+      finishedAt: () => finishedAt,
+    }
   }
 
   async function executeBlock(params: ExecuteBlockParameters) {
@@ -170,17 +194,24 @@ export async function createParallelExecutor({
     }
     try {
       await syncWorkers(params, version)
-      const tRecover = performance.now()
-      await recoverSenders(txs)
-      recoverMs = performance.now() - tRecover
     } catch (err) {
       log?.error({ err }, 'executor workers unavailable; running sequentially')
       pool.version = undefined
       return runSequential(params, 'workers unavailable', t0)
     }
-    // Plain transfers execute in microseconds each on the fast path: once their senders are
-    // recovered (on the workers), shipping them to workers and merging back costs more than it saves.
-    if (txs.every(isPlainTransferShape)) return runSequential(params, 'plain transfers', t0, recoverMs)
+    const tRecover = performance.now()
+    const recovery = recoverSenders(txs)
+    // Plain transfers execute in microseconds each on the fast path: shipping them to workers and
+    // merging back costs more than it saves. They run here, in order, each as soon as the worker that
+    // recovers its sender has answered (recovery of the next chunks overlaps execution).
+    if (txs.every(isPlainTransferShape)) {
+      const r = await runSequential({ ...params, senderReady: recovery.readyAt }, 'plain transfers', t0)
+      await recovery.all
+      r.stats.recoverMs = Math.max(0, recovery.finishedAt() - tRecover)
+      return r
+    }
+    await recovery.all
+    recoverMs = performance.now() - tRecover
 
     // System writes (EIP-2935/4788) come first and are part of every lane's pre-state.
     overlay.reset(state)
@@ -309,7 +340,7 @@ export async function createParallelExecutor({
       if (mode === 'verify')
         throw new InvalidBlockTransactionError({
           index: i,
-          hash: bytesToHex(tx.hash()) as Hex,
+          hash: hashOf(tx),
           cause: cause ?? new Error(reason),
         })
       rejected.push({ tx, reason, retryable: cause instanceof BaseError && cause.retryable })

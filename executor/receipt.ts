@@ -4,7 +4,7 @@ import { encodeReceipt, type runTx } from '@ethereumjs/vm'
 import type { Hex } from 'viem'
 import { type BlockDeposit, encodeDepositReceipt } from '../core/deposits/depositTx.ts'
 import { orderedTrieRoot } from '../core/trie/orderedTrieRoot.ts'
-import { rawOf } from './txCache.ts'
+import { hashOf, rawOf } from './txCache.ts'
 import type { ExecutedReceipt } from './types.ts'
 
 /** A log as the EVM emits it: address, topics, data. */
@@ -31,7 +31,7 @@ export function buildReceipt(
   baseFee: bigint,
 ): ExecutedReceipt {
   return {
-    txHash: bytesToHex(tx.hash()) as Hex,
+    txHash: hashOf(tx),
     txType: tx.type,
     from: sender,
     to: tx.to ? (tx.to.toString() as Hex) : null,

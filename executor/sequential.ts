@@ -11,7 +11,7 @@ import { blockRoots, buildReceipt, effectOf, transferEffect } from './receipt.ts
 import { createDiffView } from './state/diffView.ts'
 import type { WorldState } from './state/worldState.ts'
 import { applyDeposits, applySystemCalls } from './systemCalls.ts'
-import { senderOf } from './txCache.ts'
+import { hashOf, senderOf } from './txCache.ts'
 import type { BlockEnv, ExecuteBlockResult, ExecutedReceipt, RejectedTx } from './types.ts'
 
 /** A transaction of a block being verified could not be included (the block is invalid). */
@@ -48,6 +48,11 @@ export type ExecuteBlockParameters = {
   txs: readonly TypedTransaction[]
   /** 'build' leaves out transactions that cannot be included; 'verify' throws on the first one. */
   mode: 'build' | 'verify'
+  /**
+   * Pipelining hook: a promise to await before tx `i` runs (its sender is being recovered elsewhere),
+   * or undefined when it may run now. The promise must not reject; an unrecovered sender is recovered here.
+   */
+  senderReady?: (i: number) => Promise<void> | undefined
 }
 
 /** The sequential executor: the oracle that any other execution path must match bit for bit. */
@@ -61,7 +66,7 @@ export async function createSequentialExecutor({
 }: SequentialExecutorDeps): Promise<SequentialExecutor> {
   const { vm, overlay } = await createExecutionVm({ common, blockHash })
   return {
-    async executeBlock({ state, env, txs, mode }) {
+    async executeBlock({ state, env, txs, mode, senderReady }) {
       const t0 = performance.now()
       // Each tx runs on a fresh overlay over the block so far (`view`): the EVM's journal and maps
       // stay the size of one tx instead of growing with the block (bench: one-pair swaps 148 → 184 tx/s).
@@ -79,6 +84,8 @@ export async function createSequentialExecutor({
       let gasUsed = 0n
       for (let i = 0; i < txs.length; i++) {
         const tx = txs[i]
+        const ready = senderReady?.(i)
+        if (ready) await ready
         let result: Awaited<ReturnType<typeof runTx>>
         overlay.reset(view)
         try {
@@ -97,8 +104,7 @@ export async function createSequentialExecutor({
           }
           result = await runTx(vm, { tx, block, blockGasUsed: gasUsed })
         } catch (err) {
-          if (mode === 'verify')
-            throw new InvalidBlockTransactionError({ index: i, hash: bytesToHex(tx.hash()) as Hex, cause: err })
+          if (mode === 'verify') throw new InvalidBlockTransactionError({ index: i, hash: hashOf(tx), cause: err })
           rejected.push({ tx, reason: (err as Error).message, retryable: err instanceof BaseError && err.retryable })
           continue
         }

@@ -5,6 +5,7 @@ import { runTx } from '@ethereumjs/vm'
 import type { Hex } from 'viem'
 import { createChainCommon } from '../../core/chain/createChainCommon.ts'
 import { keccak256 } from '../../core/crypto/keccak256.ts'
+import { recoverSender } from '../../core/crypto/recoverSender.ts'
 import { createExecutionVm } from '../createExecutionVm.ts'
 import { tryFastTransfer } from '../fastTransfer.ts'
 import { toEjsBlock } from '../sequential.ts'
@@ -46,8 +47,16 @@ port.on('message', async (msg: ToWorker) => {
       const publicKeys = new Uint8Array(msg.txs.length * 64)
       const failed: number[] = []
       msg.txs.forEach(([offset, length], i) => {
+        const raw = msg.raw.subarray(offset, offset + length)
+        // Straight from the bytes when it can (no tx object); else ethereumjs, which may throw.
+        const fast = recoverSender(raw)
+        if (fast) {
+          publicKeys.set(fast.publicKey, i * 64)
+          addresses.set(fast.address, i * 20)
+          return
+        }
         try {
-          const tx = createTxFromRLP(msg.raw.subarray(offset, offset + length), { common })
+          const tx = createTxFromRLP(raw, { common })
           const pub = tx.getSenderPublicKey()
           publicKeys.set(pub, i * 64)
           addresses.set(keccak256(pub).subarray(12), i * 20)

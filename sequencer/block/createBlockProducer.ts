@@ -2,8 +2,9 @@ import { bytesToHex } from '@ethereumjs/util'
 import type { Address, Hash } from 'viem'
 import { nextBaseFee } from '../../core/chain/buildHeader.ts'
 import { nextBlockEnv, parentHeaderOf } from '../../core/chain/nextBlockEnv.ts'
+import { keccak256 } from '../../core/crypto/keccak256.ts'
 import type { BlockDeposit } from '../../core/deposits/depositTx.ts'
-import { knownSender, senderOf } from '../../executor/txCache.ts'
+import { knownRaw, knownSender, senderOf } from '../../executor/txCache.ts'
 import type { BlockEnv } from '../../executor/types.ts'
 import type { Node } from '../node/createNode.ts'
 import { sealBlock } from './sealBlock.ts'
@@ -71,7 +72,11 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
     const l1 = deposits?.next()
     if (l1?.deposits.length) env.deposits = l1.deposits
     const picked = mempool.select({ baseFee: env.baseFeePerGas, maxGas: env.gasLimit, maxTxs: config.BLOCK_MAX_TXS })
-    for (const p of picked) knownSender(p.tx, p.sender)
+    for (const p of picked) {
+      knownSender(p.tx, p.sender)
+      // The received bytes stand in for re-encoding (hash, roots, batch) once they are proven canonical.
+      if (bytesToHex(keccak256(p.raw)) === p.hash) knownRaw(p.tx, p.raw)
+    }
     const tExec = performance.now()
     const result = await node.executor.executeBlock({
       state: node.world,

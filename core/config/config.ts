@@ -62,6 +62,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   EXECUTOR_WORKERS: int(availableParallelism(), 0),
   EXECUTOR_MIN_PARALLEL_TXS: int(16, 1),
+  /** threads recovering the senders of incoming txs (0: on the main thread) */
+  INTAKE_RECOVERY_THREADS: int(1, 0),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
 
   // --- L1 settlement (unset L1_RPC_URL: `npm start` runs Anvil itself; `sequencer/main.ts` alone then runs L2 only)

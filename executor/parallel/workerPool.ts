@@ -38,7 +38,7 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
   const entry = new URL('./vmWorker.ts', import.meta.url).href
   const workers = Array.from(
     { length: size },
-    () => new Worker(new URL('./workerBoot.mjs', import.meta.url), { workerData: { entry } }),
+    () => new Worker(new URL('../../core/threads/workerBoot.mjs', import.meta.url), { workerData: { entry } }),
   )
   // One table for both reply kinds; each request knows what it will get back.
   const pending = new Map<number, { resolve(v: never): void; reject(e: unknown): void }>()

@@ -21,6 +21,8 @@ import {
   TxTypeNotSupportedError,
   UnprotectedTxError,
 } from '../../core/errors/tx.ts'
+import type { RecoveredSender } from '../../core/crypto/recoverSender.ts'
+import { primeSender } from '../../executor/txCache.ts'
 import type { PooledTx } from './pooledTx.ts'
 
 /** geth's txMaxSize: 4 slots of 32 KiB. */
@@ -41,7 +43,13 @@ export type IntakeRules = { common: Common; chainId: bigint; blockGasLimit: bigi
  * signature (low s, recoverable sender), gas limit vs block, intrinsic gas and the Prague calldata
  * floor, fee fields.
  */
-export function decodeRawTransaction(raw: Uint8Array, rules: IntakeRules, seq = 0): PooledTx {
+export function decodeRawTransaction(
+  raw: Uint8Array,
+  rules: IntakeRules,
+  seq = 0,
+  /** The sender, already recovered from these bytes elsewhere (core/crypto/createSenderRecovery). */
+  recovered?: RecoveredSender,
+): PooledTx {
   if (raw.length > MAX_TX_SIZE) throw new OversizedDataError({ size: raw.length, limit: MAX_TX_SIZE })
   if (raw.length === 0) throw new TxDecodeError({ cause: new Error('empty input') })
   const first = raw[0]
@@ -67,7 +75,10 @@ export function decodeRawTransaction(raw: Uint8Array, rules: IntakeRules, seq = 
   if (!tx.isSigned()) throw new InvalidSenderError()
   let sender: Address
   try {
-    sender = tx.getSenderAddress().toString() as Address
+    if (recovered) {
+      sender = bytesToHex(recovered.address) as Address
+      primeSender(tx, sender, recovered.publicKey)
+    } else sender = tx.getSenderAddress().toString() as Address
   } catch (err) {
     throw new InvalidSenderError({ cause: err })
   }

@@ -8,6 +8,7 @@ import { createChainCommon } from '../../core/chain/createChainCommon.ts'
 import { genesisDiff } from '../../core/chain/genesis.ts'
 import type { Config } from '../../core/config/config.ts'
 import { EMPTY_TRIE_ROOT } from '../../core/crypto/constants.ts'
+import { createSenderRecovery, type SenderRecovery } from '../../core/crypto/createSenderRecovery.ts'
 import { BaseError } from '../../core/errors/base.ts'
 import type { Logger } from '../../core/log/logger.ts'
 import { type ChainStore, createChainStore, type StoredBlock } from '../../core/storage/chainStore.ts'
@@ -55,6 +56,8 @@ export type Node = {
   executor: BlockExecutor
   events: NodeEvents
   intakeRules: IntakeRules
+  /** Sender recovery for intake on its own thread (INTAKE_RECOVERY_THREADS), or undefined: on the main thread. */
+  senderRecovery: SenderRecovery | undefined
   head(): { number: bigint; hash: Hex; header: Record<string, unknown> }
   /** The state after block `n`, from memory for the head, else from the history tables. */
   stateAt(n: bigint): StateReader
@@ -143,6 +146,8 @@ export async function createNode({ config, log }: { config: Config; log: Logger 
           log: log.child({ component: 'executor' }),
         })
       : { ...(await createSequentialExecutor({ common, blockHash })), close: async () => {} }
+  const senderRecovery =
+    config.INTAKE_RECOVERY_THREADS > 0 ? createSenderRecovery({ threads: config.INTAKE_RECOVERY_THREADS }) : undefined
   const mempool = createMempool({
     state: {
       nonce: (a) => world.getAccount(a)?.nonce ?? 0n,
@@ -197,6 +202,7 @@ export async function createNode({ config, log }: { config: Config; log: Logger 
     executor,
     events,
     intakeRules,
+    senderRecovery,
     head: () => ({ number: headNumber, hash: headHeader.hash as Hex, header: headHeader }),
     stateAt(n) {
       if (n === headNumber) return world
@@ -213,6 +219,7 @@ export async function createNode({ config, log }: { config: Config; log: Logger 
     nextSeq: () => seq++,
     async close() {
       await executor.close()
+      await senderRecovery?.close()
       db.close()
     },
   }

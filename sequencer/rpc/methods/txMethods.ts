@@ -2,7 +2,7 @@ import type { Address, Hash, Hex } from 'viem'
 import { hexToBytes, numberToHex } from 'viem'
 import { BaseError } from '../../../core/errors/base.ts'
 import { formatTransaction } from '../../block/formatTransaction.ts'
-import { decodeRawTransaction } from '../../mempool/decodeRawTransaction.ts'
+import { decodeRawTransaction, MAX_TX_SIZE } from '../../mempool/decodeRawTransaction.ts'
 import type { PooledTx } from '../../mempool/pooledTx.ts'
 import type { Node } from '../../node/createNode.ts'
 import { hexDataSchema, parseParams, uint64Schema } from '../params.ts'
@@ -24,7 +24,9 @@ export class TransactionConfirmationTimeoutError extends BaseError {
  * pooled tx is 'already known'; a mined one fails the pool's nonce check ('nonce too low').
  */
 export async function submitRawTransaction(node: Node, raw: Uint8Array): Promise<Hash> {
-  const tx = decodeRawTransaction(raw, node.intakeRules, node.nextSeq())
+  // ecrecover off the main thread, batched per event-loop turn (undefined: decode recovers it here).
+  const recovered = node.senderRecovery && raw.length <= MAX_TX_SIZE ? await node.senderRecovery.recover(raw) : undefined
+  const tx = decodeRawTransaction(raw, node.intakeRules, node.nextSeq(), recovered)
   const { replaced } = node.mempool.add(tx)
   try {
     await node.mempoolStore.insert({ hash: tx.hash, raw: tx.raw, seq: tx.seq })

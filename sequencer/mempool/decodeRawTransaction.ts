@@ -3,6 +3,7 @@ import { RLP } from '@ethereumjs/rlp'
 import { createTxFromRLP, type TypedTransaction } from '@ethereumjs/tx'
 import { bytesToBigInt, bytesToHex } from '@ethereumjs/util'
 import type { Address, Hash } from 'viem'
+import type { RecoveredSender } from '../../core/crypto/recoverSender.ts'
 import {
   EmptyAuthListError,
   FeeCapTooLowError,
@@ -21,7 +22,6 @@ import {
   TxTypeNotSupportedError,
   UnprotectedTxError,
 } from '../../core/errors/tx.ts'
-import type { RecoveredSender } from '../../core/crypto/recoverSender.ts'
 import { primeSender } from '../../executor/txCache.ts'
 import type { PooledTx } from './pooledTx.ts'
 

@@ -25,7 +25,8 @@ export class TransactionConfirmationTimeoutError extends BaseError {
  */
 export async function submitRawTransaction(node: Node, raw: Uint8Array): Promise<Hash> {
   // ecrecover off the main thread, batched per event-loop turn (undefined: decode recovers it here).
-  const recovered = node.senderRecovery && raw.length <= MAX_TX_SIZE ? await node.senderRecovery.recover(raw) : undefined
+  const recovered =
+    node.senderRecovery && raw.length <= MAX_TX_SIZE ? await node.senderRecovery.recover(raw) : undefined
   const tx = decodeRawTransaction(raw, node.intakeRules, node.nextSeq(), recovered)
   const { replaced } = node.mempool.add(tx)
   try {

@@ -1,5 +1,6 @@
 import type { Common } from '@ethereumjs/common'
 import { createVM, type VM } from '@ethereumjs/vm'
+import './jumpDestCache.ts'
 import { OverlayStateManager } from './state/overlayStateManager.ts'
 import type { StateReader } from './state/types.ts'
 

@@ -9,6 +9,7 @@ import { configSchema } from '../../core/config/config.ts'
 import { formatProfiles, summarizeProfiles } from './profile.ts'
 import { createProgressLine, formatLoadTable, formatSyncTable, summarize } from './report.ts'
 import { type RunResult, runLoad } from './runLoad.ts'
+import { formatSoak, runSoak } from './soak.ts'
 import { measureSyncLatency, type SyncLatencyResult } from './syncLatency.ts'
 import { startLoadTarget, type TargetName } from './targets.ts'
 import { type LoadPlan, planLoad, type WorkloadName, workloadNames } from './workloads.ts'
@@ -41,6 +42,12 @@ measurement and output:
   --runs N               repeat everything N times, fresh node/Anvil each time; medians (default 1)
   --sync-latency         instead: eth_sendRawTransactionSync latency on an idle target
   --sync-count N         sequential txs for --sync-latency (default 50)
+  --soak SECONDS         instead: a sustained run of --rate ETH transfers a second for SECONDS against our node,
+                         a row per --window, then PASS/FAIL against the bounds below (exit 1 on FAIL)
+  --rate N               txs per second for --soak (default 3000: ~80% of the node's eth peak here)
+  --window SECONDS       --soak reporting window (default 30)
+  --max-latency-growth X --soak bound: last windows' p99 <= X * first full windows' p99 + 100 ms (default 2)
+  --max-rss-growth-mb N  --soak bound: the node's resident memory grows by at most N MiB (default 256)
   --profile DIR          run the started node with --cpu-prof into DIR/node-runN and print where its time went
   --json                 one JSON object on stdout instead of the tables
   --help`
@@ -74,6 +81,11 @@ function readOptions() {
   const modes = (v['anvil-modes'] ?? 'automine,1s').split(',').map((m) => m.trim())
   for (const m of modes) if (m !== 'automine' && m !== '1s') problems.push(`--anvil-modes: unknown mode ${m}`)
   if (v['anvil-modes'] !== undefined && !v['compare-anvil']) problems.push('--anvil-modes needs --compare-anvil')
+  if (v.soak !== undefined && (v.rpc !== undefined || v['compare-anvil'] || v['sync-latency'] || v.profile))
+    problems.push(
+      '--soak runs against a node it starts, alone (not with --rpc, --compare-anvil, --sync-latency, --profile)',
+    )
+  if (!(Number(v['max-latency-growth']) >= 1)) problems.push('--max-latency-growth must be a number >= 1')
   const options = {
     rpc: v.rpc,
     workload: v.workload as WorkloadName,
@@ -91,6 +103,11 @@ function readOptions() {
       v['block-time-ms'] ?? String(configSchema.shape.BLOCK_TIME_MS.parse(undefined)),
     ),
     syncLatency: v['sync-latency'],
+    soak: v.soak === undefined ? undefined : positive('soak', v.soak),
+    rate: positive('rate', v.rate),
+    windowSeconds: positive('window', v.window),
+    maxLatencyGrowth: Number(v['max-latency-growth']),
+    maxRssGrowthMb: positive('max-rss-growth-mb', v['max-rss-growth-mb']),
     profile: v.profile,
     json: v.json,
     seed: v.seed,
@@ -125,6 +142,11 @@ function parse() {
       runs: { type: 'string', default: '1' },
       'sync-latency': { type: 'boolean', default: false },
       'sync-count': { type: 'string', default: '50' },
+      soak: { type: 'string' },
+      rate: { type: 'string', default: '3000' },
+      window: { type: 'string', default: '30' },
+      'max-latency-growth': { type: 'string', default: '2' },
+      'max-rss-growth-mb': { type: 'string', default: '256' },
       profile: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -147,6 +169,16 @@ const machine = () => ({
 async function main() {
   const o = readOptions()
   const log = (s: string) => process.stderr.write(`${s}\n`)
+  if (o.soak !== undefined) {
+    const startedAt = machine()
+    const r = await runSoak({ ...o, seconds: o.soak, log })
+    if (o.json) process.stdout.write(`${JSON.stringify({ machine: startedAt, options: o, soak: r }, null, 2)}\n`)
+    else
+      process.stdout.write(
+        `\n${startedAt.cpu}, ${startedAt.cores} cores, Node ${startedAt.node}, load average at start ${startedAt.loadavg.join(' ')}\n${formatSoak(r)}\n`,
+      )
+    return r.pass ? 0 : 1
+  }
   const plans = new Map<string, Promise<LoadPlan>>()
   const plan = (chainId: number, nonces: ReadonlyMap<Address, bigint>) => {
     // Fresh chains all start at nonce 0: the same signed bytes go to every target and every run.

@@ -43,6 +43,10 @@ export type BlockExecutionStats = {
   mergeMs: number
   rootMs: number
   totalMs: number
+  /** Parallel mode: the lane of each included tx, in block order (lanes run side by side, a lane's txs in order). */
+  txLanes?: number[]
+  /** Parallel mode: block positions of the included txs that were re-executed at merge. */
+  reExecutedTxs?: number[]
 }
 
 /** Dependencies of {@link createParallelExecutor}. */
@@ -298,6 +302,9 @@ export async function createParallelExecutor({
     let hits = 0
     let reExecutions = 0
     let merged = 0
+    const reran = new Uint8Array(txs.length)
+    const txLanes: number[] = []
+    const reExecutedTxs: number[] = []
 
     const noteWrites = (diff: StateDiff, i: number) => {
       for (const a of diff.accounts.keys()) lastWriter.set(a, i)
@@ -332,6 +339,8 @@ export async function createParallelExecutor({
     }
     const record = (tx: TypedTransaction, i: number, effect: TxEffect) => {
       gasUsed += effect.gasUsed
+      if (reran[i]) reExecutedTxs.push(included.length)
+      txLanes.push(laneOf[i])
       included.push(tx)
       receipts.push(buildReceipt(tx, senders[i], effect, gasUsed, env.baseFeePerGas))
       for (let b = 0; b < 256; b++) bloomBits[b] |= effect.bloom[b]
@@ -376,6 +385,7 @@ export async function createParallelExecutor({
       }
       // Re-execute on the merged state; the rest of the lane saw the speculative version.
       reExecutions++
+      reran[i] = 1
       if (!poisoned[lane] && tos[i] && (o.reads.length > 0 || o.coinbaseTouched)) hot.set(tos[i]!, env.number + 32n)
       poisoned[lane] = 1
       flushFees()
@@ -436,6 +446,8 @@ export async function createParallelExecutor({
       mergeMs: tRoot - tMerge,
       rootMs: tTries - tRoot,
       totalMs: tEnd - t0,
+      txLanes,
+      reExecutedTxs,
     }
     return {
       included,

@@ -46,6 +46,9 @@ export type Prover = {
   events: ProverEvents
 }
 
+/** The BullMQ queue of a rollup's prove jobs (under QUEUE_PREFIX); the sequencer's queue board shows it too. */
+export const proveQueueName = (rollup: Address) => `prove-batches-${rollup.toLowerCase()}`
+
 const ENQUEUE_TIMEOUT_MS = 3_000
 const sleep = (ms: number) => new Promise<undefined>((r) => setTimeout(() => r(undefined), ms).unref())
 
@@ -88,7 +91,7 @@ export async function createProver(p: CreateProverParameters): Promise<Prover> {
   })
   const metrics = createProverMetrics()
   const events: ProverEvents = new EventEmitter()
-  const queueName = `prove-batches-${rollup.toLowerCase()}`
+  const queueName = proveQueueName(rollup)
   let stopped = true
   let queue: Queue | undefined
   let worker: Worker | undefined

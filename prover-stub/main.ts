@@ -1,13 +1,17 @@
 // `npm run prover`: the long-running prover stub. Reads the same variables as the sequencer (its own
 // DATA_DIR), finds the rollup from ROLLUP_ADDRESS + BRIDGE_ADDRESS + L1_DEPLOY_BLOCK or the deployments file the
 // sequencer writes (DEPLOYMENTS_FILE, default DATA_DIR/deployments.json; waited for if not there yet).
+// Its Prometheus metrics are on http://ADMIN_HOST:PROVER_METRICS_PORT/metrics (loopback, 8548).
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { collectDefaultMetrics } from 'prom-client'
 import type { Address } from 'viem'
 import { readDeployments } from '../contracts/deploy.ts'
-import { type Config, readConfigOrExit } from '../core/config/config.ts'
+import { type Config, privateKeysOf, readConfigOrExit } from '../core/config/config.ts'
 import { BaseError } from '../core/errors/base.ts'
 import { createLogger, type Logger } from '../core/log/logger.ts'
+import { checkAdminHost } from '../sequencer/admin/checkAdminHost.ts'
+import { AdminPortInUseError, createAdminServer } from '../sequencer/admin/createAdminServer.ts'
 import { createProver } from './createProver.ts'
 
 /** The rollup to prove: from the config, or from the deployments file once the sequencer has written it. */
@@ -41,8 +45,9 @@ async function findRollup(
 async function main(): Promise<void> {
   const config = readConfigOrExit((c) => {
     if (!c.L1_RPC_URL) throw new BaseError('L1_RPC_URL is not set: the prover follows an L1')
+    checkAdminHost({ host: c.ADMIN_HOST, allowPublic: c.ADMIN_ALLOW_PUBLIC })
   })
-  const log = createLogger({ level: config.LOG_LEVEL, name: 'prover' })
+  const log = createLogger({ level: config.LOG_LEVEL, name: 'prover', secrets: privateKeysOf(config) })
   const abort = new AbortController()
   let stop = async () => {}
   let stopping = false
@@ -62,7 +67,28 @@ async function main(): Promise<void> {
   if (!target) return
   const prover = await createProver({ config, log, ...target })
   stop = () => prover.stop()
+  collectDefaultMetrics({ register: prover.registry })
+  // only /metrics: the same server as the sequencer's admin port, without dashboard or queue board
+  const metricsServer = createAdminServer({
+    host: config.ADMIN_HOST,
+    port: config.PROVER_METRICS_PORT,
+    allowPublic: config.ADMIN_ALLOW_PUBLIC,
+    log,
+    registry: prover.registry,
+  })
+  stop = async () => {
+    await metricsServer.close()
+    await prover.stop()
+  }
   await prover.start()
+  try {
+    const { url } = await metricsServer.start()
+    log.info({ url: `${url}/metrics` }, 'prover metrics')
+  } catch (err) {
+    // proving does not depend on it: run without rather than not at all
+    if (!(err instanceof AdminPortInUseError)) throw err
+    log.error({ err: err.shortMessage }, 'prover metrics server not started: port in use')
+  }
 }
 
 main().catch((err) => {

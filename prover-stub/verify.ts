@@ -3,13 +3,15 @@
 // Re-derives the whole L2 chain from L1 data alone into an empty directory (a temporary one unless
 // --data-dir is given) and checks every batch's output root. Exit status: 0 every batch matches,
 // 1 derivation diverged (the first divergence is named), 2 usage or configuration error, 3 could
-// not verify (the L1 is unreachable, or another failure).
+// not verify (the L1 is unreachable, or another failure), 130/143 interrupted by SIGINT/SIGTERM.
+// On a terminal, stderr shows a progress bar (batches derived / batches on L1).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { type Address, isAddress } from 'viem'
+import { type Address, createPublicClient, http, isAddress } from 'viem'
 import { readDeployments } from '../contracts/deploy.ts'
+import { rollupAbi } from '../contracts/generated/Rollup.ts'
 import { type Config, readConfig } from '../core/config/config.ts'
 import { BaseError } from '../core/errors/base.ts'
 import { createLogger } from '../core/log/logger.ts'
@@ -26,7 +28,8 @@ const USAGE = `usage: npm run verify -- [--l1 URL] [--rollup ADDRESS --bridge AD
   --data-dir DIR      an empty directory to keep the derived chain in (default: a temporary one, removed after)
 
 The chain parameters (CHAIN_ID, GENESIS_*, COINBASE, BLOCK_GAS_LIMIT, MIN_BASE_FEE) come from the
-environment, as for the sequencer. Exit status: 0 all batches match, 1 diverged, 2 usage, 3 could not verify.`
+environment, as for the sequencer. Exit status: 0 all batches match, 1 diverged, 2 usage, 3 could not verify,
+130/143 interrupted (SIGINT/SIGTERM).`
 
 /** The command line is wrong (exit status 2). */
 class UsageError extends BaseError {
@@ -94,6 +97,60 @@ function parse(argv: string[], env: NodeJS.ProcessEnv): Target | 'help' {
 
 const short = (h: string) => `${h.slice(0, 10)}…${h.slice(-8)}`
 
+/**
+ * A progress bar on stderr, only when stderr is a terminal: batches derived out of the batches the rollup has
+ * (read once at the start; more may arrive while it runs). Cleared before each line written to stdout.
+ */
+function createProgress({ l1, rollup }: { l1: string; rollup: Address }) {
+  const tty = process.stderr.isTTY === true
+  let total: number | undefined
+  let done = 0
+  let shown = false
+  let timer: NodeJS.Timeout | undefined
+  const t0 = performance.now()
+  const draw = () => {
+    if (!tty) return
+    const s = ((performance.now() - t0) / 1000).toFixed(1)
+    let text = `reading batch logs from L1… ${s}s`
+    if (done > 0 || total !== undefined) {
+      const of = Math.max(total ?? done, done)
+      const width = 30
+      const filled = of === 0 ? width : Math.round((done / of) * width)
+      text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${of} batches ${s}s`
+    }
+    process.stderr.write(`\r${text}\x1b[K`)
+    shown = true
+  }
+  const clear = () => {
+    if (shown) process.stderr.write('\r\x1b[K')
+    shown = false
+  }
+  return {
+    async start() {
+      if (!tty) return
+      draw()
+      timer = setInterval(draw, 250).unref()
+      const client = createPublicClient({ transport: http(l1, { retryCount: 0 }) })
+      total = await client
+        .readContract({ address: rollup, abi: rollupAbi, functionName: 'nextBatchIndex' })
+        .then(Number, () => undefined)
+      draw()
+    },
+    /** Writes `line` to stdout with the bar out of the way, then counts one batch more. */
+    batch(line: string) {
+      clear()
+      process.stdout.write(line)
+      done++
+      draw()
+    },
+    /** Takes the bar off the terminal for good. */
+    stop() {
+      clearInterval(timer)
+      clear()
+    },
+  }
+}
+
 async function main(): Promise<number> {
   let target: Target | 'help'
   try {
@@ -112,7 +169,18 @@ async function main(): Promise<number> {
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'verify' })
   const t0 = performance.now()
   process.stdout.write(`verifying rollup ${rollup} on ${l1} from L1 block ${deployBlock}\n`)
+  const progress = createProgress({ l1, rollup })
+  // Interrupted: remove the temporary chain and say so; never the exit status of a verified chain.
+  const interrupted = (signal: NodeJS.Signals) => {
+    progress.stop()
+    process.stderr.write(`interrupted by ${signal}: not verified\n`)
+    if (temp) rmSync(dataDir, { recursive: true, force: true })
+    process.exit(signal === 'SIGINT' ? 130 : 143)
+  }
+  process.once('SIGINT', interrupted)
+  process.once('SIGTERM', interrupted)
   try {
+    await progress.start()
     const r = await deriveFromL1({
       l1RpcUrl: l1,
       rollup,
@@ -122,11 +190,12 @@ async function main(): Promise<number> {
       config,
       log,
       onBatch: (b) => {
-        process.stdout.write(
+        progress.batch(
           `batch ${b.index}: blocks ${b.firstBlock}-${b.lastBlock} (${b.blocks}), ${b.txs} txs, output root ${short(b.outputRoot)} OK\n`,
         )
       },
     })
+    progress.stop()
     const s = ((performance.now() - t0) / 1000).toFixed(1)
     process.stdout.write(
       `verified ${r.batches} batches: ${r.blocks} L2 blocks, ${r.txs} txs re-executed from L1 data (to L1 block ${r.l1Block}) in ${s}s; ` +
@@ -135,6 +204,7 @@ async function main(): Promise<number> {
     if (!temp) process.stdout.write(`derived chain kept in ${dataDir}\n`)
     return 0
   } catch (err) {
+    progress.stop()
     if (err instanceof DerivationError) {
       process.stderr.write(`DIVERGED: ${err.message}\n`)
       return 1

@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { readConfigOrExit } from '../core/config/config.ts'
+import { privateKeysOf, readConfigOrExit } from '../core/config/config.ts'
 import { type RunningAnvil, startAnvil } from '../core/devnet/anvil.ts'
 import { type EnsuredRedis, ensureRedis } from '../core/devnet/redis.ts'
 import { BaseError } from '../core/errors/base.ts'
@@ -21,7 +21,7 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
 async function main(): Promise<void> {
   const config = readConfigOrExit()
-  const log = createLogger({ level: config.LOG_LEVEL })
+  const log = createLogger({ level: config.LOG_LEVEL, secrets: privateKeysOf(config) })
   const stops: (() => Promise<void>)[] = []
   let stopping = false
   const shutdown = async (signal: string, code = 0) => {
@@ -81,6 +81,7 @@ async function main(): Promise<void> {
         'parallel-rollup devnet is up',
         `  L2 RPC     ${sequencer.url} (chain id ${config.CHAIN_ID}; WebSocket on the same port)`,
         `  L1 RPC     ${l1RpcUrl} (chain id ${d.l1ChainId})`,
+        `  Admin      ${sequencer.adminUrl ?? '(not started: ADMIN_PORT in use)'} (dashboard; /metrics, /queues)`,
         `  Rollup     ${d.rollup}`,
         `  Bridge     ${d.bridge}`,
         `  Redis      ${redis.url}${redis.started ? ' (started for this devnet)' : ''}`,

@@ -14,14 +14,25 @@ import { BaseError } from '../core/errors/base.ts'
 import type { Logger } from '../core/log/logger.ts'
 import { createDepositStore } from '../core/storage/depositStore.ts'
 import { createOutboxStore } from '../core/storage/outboxStore.ts'
+import { proveQueueName } from '../prover-stub/createProver.ts'
+import { checkAdminHost } from './admin/checkAdminHost.ts'
+import { AdminPortInUseError, type AdminServer, createAdminServer } from './admin/createAdminServer.ts'
 import { createBatcher } from './batcher/createBatcher.ts'
-import { createPoster, type Poster } from './batcher/createPoster.ts'
+import { createPoster, type Poster, postQueueName } from './batcher/createPoster.ts'
 import { createBlockProducer, type DepositSource } from './block/createBlockProducer.ts'
+import { createDashboardFeed } from './dashboard/createDashboardFeed.ts'
+import { createBatchPipelineReader } from './dashboard/readBatchPipeline.ts'
+import { summarizeMempool } from './dashboard/summarizeMempool.ts'
 import { createDepositSource } from './deposits/createDepositSource.ts'
 import { createDepositWatcher, type DepositWatcher } from './deposits/createDepositWatcher.ts'
+import { createBlockRecorder } from './metrics/createBlockRecorder.ts'
+import { createNodeMetrics, type NodeMetrics } from './metrics/createNodeMetrics.ts'
+import { observePoster } from './metrics/observePoster.ts'
+import { observeRpcMethods } from './metrics/observeRpcMethods.ts'
 import { chainEvents } from './node/chainEvents.ts'
 import { createNode, type Node } from './node/createNode.ts'
 import { createMethodTable } from './rpc/methods/createMethodTable.ts'
+import { rpcServerOptions } from './rpc/rpcServerOptions.ts'
 import { createRpcServer } from './rpc/server.ts'
 
 /** A running sequencer: the node, its RPC server and, with an L1, the batcher and poster. */
@@ -30,6 +41,9 @@ export type Sequencer = {
   url: string
   deployments?: L1Deployments
   poster?: Poster
+  /** the admin server (metrics, dashboard, queue board); undefined if its port was taken */
+  adminUrl?: string
+  metrics: NodeMetrics
   close(): Promise<void>
 }
 
@@ -93,11 +107,48 @@ export async function resolveDeployments(config: Config, node: Node, log: Logger
  * only (blocks are produced and served, nothing is posted).
  */
 export async function startSequencer({ config, log }: { config: Config; log: Logger }): Promise<Sequencer> {
+  // refused before anything opens or deploys: the admin port has no authentication
+  checkAdminHost({ host: config.ADMIN_HOST, allowPublic: config.ADMIN_ALLOW_PUBLIC })
   const node = await createNode({ config, log })
+  // What the admin server shows: block records (the executor's timings and stats), metrics, the dashboard feed.
+  const recorder = createBlockRecorder(node)
+  node.executor = recorder.observe(node.executor)
+  const outboxView = createOutboxStore(node.db)
+  const metrics = createNodeMetrics({
+    recorder,
+    mempool: node.mempool,
+    outbox: outboxView,
+    head: () => node.head().number,
+  })
+  const feed = createDashboardFeed({
+    chainId: config.CHAIN_ID,
+    recorder,
+    chain: node.chain,
+    mempool: () => summarizeMempool(node.mempool),
+    batches: createBatchPipelineReader({ db: node.db, outbox: outboxView, explorerUrl: config.L1_EXPLORER_URL }),
+  })
   let deployments: L1Deployments | undefined
+  let admin: AdminServer
   try {
     if (config.L1_RPC_URL) deployments = await resolveDeployments(config, node, log)
+    admin = createAdminServer({
+      host: config.ADMIN_HOST,
+      port: config.ADMIN_PORT,
+      allowPublic: config.ADMIN_ALLOW_PUBLIC,
+      log,
+      registry: metrics.registry,
+      dashboard: feed,
+      queues: deployments && {
+        // the poster's queue, and the prover's when it shares this Redis and prefix (as in the devnet)
+        names: [postQueueName(deployments.rollup), proveQueueName(deployments.rollup)],
+        prefix: config.QUEUE_PREFIX,
+        redisUrl: config.REDIS_URL,
+      },
+    })
   } catch (err) {
+    feed.close()
+    metrics.close()
+    recorder.close()
     await node.close()
     throw err
   }
@@ -124,19 +175,20 @@ export async function startSequencer({ config, log }: { config: Config; log: Log
     })
   }
   const producer = createBlockProducer(node, { deposits: depositSource })
-  const { methods, close: closeFilters } = createMethodTable(node, { pendingBaseFee: producer.pendingBaseFee })
+  const { methods: methodTable, close: closeFilters } = createMethodTable(node, {
+    pendingBaseFee: producer.pendingBaseFee,
+  })
+  const methods = observeRpcMethods(methodTable, metrics)
   const server = createRpcServer({
     methods,
     events: chainEvents(node),
     log: log.child({ component: 'rpc' }),
-    host: config.RPC_HOST,
-    port: config.RPC_PORT,
-    limits: { maxBodyBytes: config.RPC_MAX_BODY_BYTES, maxBatchSize: config.RPC_MAX_BATCH },
-    cors: { origins: config.CORS_ORIGINS === '*' ? '*' : config.CORS_ORIGINS.split(',').map((s) => s.trim()) },
+    ...rpcServerOptions(config),
   })
 
   let poster: Poster | undefined
   let stopBatcher = () => {}
+  let stopPosterMetrics = () => {}
   if (deployments) {
     const outbox = createOutboxStore(node.db)
     const batcher = createBatcher({
@@ -171,6 +223,7 @@ export async function startSequencer({ config, log }: { config: Config; log: Log
     }
     node.events.on('block', onBlock)
     const p = poster
+    stopPosterMetrics = observePoster(p, { outbox, metrics })
     batcher.events.on('sealed', () => void p.pump())
     batcher.start()
     await poster.start()
@@ -183,9 +236,18 @@ export async function startSequencer({ config, log }: { config: Config; log: Log
 
   const { url } = await server.start()
   producer.start()
+  let adminUrl: string | undefined
+  try {
+    adminUrl = (await admin.start()).url
+  } catch (err) {
+    // Block production does not depend on the admin server: run without it rather than not at all.
+    if (!(err instanceof AdminPortInUseError)) throw err
+    log.error({ err: err.shortMessage }, 'admin server not started (metrics, dashboard, queues): port in use')
+  }
   log.info(
     {
       url,
+      admin: adminUrl,
       chainId: config.CHAIN_ID,
       head: node.head().number,
       dataDir: config.DATA_DIR,
@@ -198,14 +260,21 @@ export async function startSequencer({ config, log }: { config: Config; log: Log
     url,
     deployments,
     poster,
+    adminUrl,
+    metrics,
     async close() {
       // Reverse start order: stop taking requests, finish the block in progress, then close storage.
+      await admin.close().catch((err) => log.error({ err }, 'admin server close failed'))
       await server.close().catch((err) => log.error({ err }, 'rpc close failed'))
       await producer.stop()
       stopBatcher()
       await watcher?.stop()
+      stopPosterMetrics()
       await poster?.stop()
       closeFilters()
+      feed.close()
+      metrics.close()
+      recorder.close()
       await node.close()
     },
   }

@@ -91,6 +91,7 @@ async function startProfiledNode({ blockTimeMs, dir }: { blockTimeMs: number; di
     CHAIN_ID: String(DEFAULT_CHAIN_ID),
     BLOCK_TIME_MS: String(blockTimeMs),
     LOG_LEVEL: 'warn',
+    ADMIN_PORT: '0',
   }
   const args = ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'sequencer/main.ts']
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { z } from 'zod'
 import { BaseError } from '../errors/base.ts'
@@ -30,6 +31,43 @@ const big = (def: bigint) =>
 
 const hexKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'expected a 32-byte hex private key')
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 20-byte hex address')
+
+/** The variables that hold private keys: each may instead be read from the file named by `<NAME>_FILE`. */
+export const PRIVATE_KEY_VARIABLES = ['DEPLOYER_PRIVATE_KEY', 'BATCHER_PRIVATE_KEY', 'PROVER_PRIVATE_KEY'] as const
+
+/**
+ * Replaces `input[NAME]` with the contents of the file `input[NAME_FILE]` (hex, with or without 0x; one
+ * trailing newline allowed). As ssh does for its keys, the file must not be readable by group or others.
+ * Returns the problems found; the key itself never appears in them.
+ */
+function readPrivateKeyFiles(input: Record<string, string>): string[] {
+  const issues: string[] = []
+  for (const name of PRIVATE_KEY_VARIABLES) {
+    const file = input[`${name}_FILE`]
+    if (file === undefined) continue
+    if (input[name] !== undefined) {
+      issues.push(`${name}_FILE: set ${name} or ${name}_FILE, not both`)
+      continue
+    }
+    try {
+      const mode = statSync(file).mode & 0o777
+      if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+        issues.push(`${name}_FILE: ${file} is accessible to other users (mode ${mode.toString(8)}); chmod 600 it`)
+        continue
+      }
+      const text = readFileSync(file, 'utf8').trim()
+      input[name] = /^[0-9a-fA-F]{64}$/.test(text) ? `0x${text}` : text
+    } catch (err) {
+      issues.push(`${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+    }
+  }
+  return issues
+}
+
+/** The private keys of a configuration, for the logger to scrub from every line it writes (core/log). */
+export function privateKeysOf(config: Config): string[] {
+  return PRIVATE_KEY_VARIABLES.map((name) => config[name])
+}
 
 /** Every environment variable the node reads, with its default (mirrored in `.env.example`). */
 export const configSchema = z.object({
@@ -65,6 +103,36 @@ export const configSchema = z.object({
   /** threads recovering the senders of incoming txs (0: on the main thread) */
   INTAKE_RECOVERY_THREADS: int(1, 0),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  // --- limits and security (docs/security.md)
+  /** JSON-RPC calls per second per client address, each call of a batch counted; 0 = no limit (npm run load sends ~5k/s) */
+  RPC_RATE_LIMIT: int(0),
+  /** calls a client may make at once after being idle (token bucket size); 0 = RPC_RATE_LIMIT */
+  RPC_RATE_BURST: int(0),
+  RPC_WS_MAX_CONNECTIONS: int(10_000, 1),
+  RPC_WS_MAX_CONNECTIONS_PER_IP: int(1_000, 1),
+  RPC_WS_MAX_SUBSCRIPTIONS: int(1_000, 1),
+  RPC_WS_MAX_MESSAGE_BYTES: int(32 * 1024 * 1024, 1024),
+  /** a call still running after this long is answered -32002 'request timed out'; 0 = never */
+  RPC_CALL_TIMEOUT_MS: int(30_000),
+  /** results of one batch past this size are answered -32003 'response too large' */
+  RPC_BATCH_RESPONSE_MAX_BYTES: int(25_000_000, 1024),
+  /** most installed polling filters (eth_new*Filter) at once, all clients together */
+  FILTER_MAX: int(10_000, 1),
+
+  // --- admin, metrics, dashboard (docs/operations.md)
+  /** the admin server (/metrics, the dashboard, the queue board); a loopback address unless ADMIN_ALLOW_PUBLIC */
+  ADMIN_HOST: z.string().default('127.0.0.1'),
+  /** 0 = any free port (logged) */
+  ADMIN_PORT: int(8547),
+  /** 'true' lets ADMIN_HOST be a non-loopback address: the admin port has no authentication */
+  ADMIN_ALLOW_PUBLIC: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** the prover's /metrics, on ADMIN_HOST; 0 = any free port */
+  PROVER_METRICS_PORT: int(8548),
+  /** the dashboard links L1 transactions to `${L1_EXPLORER_URL}/tx/<hash>` (e.g. https://sepolia.etherscan.io) */
+  L1_EXPLORER_URL: z.url({ protocol: /^https?$/ }).optional(),
 
   // --- L1 settlement (unset L1_RPC_URL: `npm start` runs Anvil itself; `sequencer/main.ts` alone then runs L2 only)
   L1_RPC_URL: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
@@ -85,6 +153,10 @@ export const configSchema = z.object({
   DEPLOYER_PRIVATE_KEY: hexKey.default('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'),
   BATCHER_PRIVATE_KEY: hexKey.default('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d'),
   PROVER_PRIVATE_KEY: hexKey.default('0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a'),
+  /** read the key from this file instead (mode 0600 or stricter), so it stays out of the environment */
+  DEPLOYER_PRIVATE_KEY_FILE: z.string().optional(),
+  BATCHER_PRIVATE_KEY_FILE: z.string().optional(),
+  PROVER_PRIVATE_KEY_FILE: z.string().optional(),
   ROLLUP_ADDRESS: address.optional(),
   BRIDGE_ADDRESS: address.optional(),
   /** L1 block the contracts were deployed in (where log scans start); with ROLLUP_ADDRESS */
@@ -114,9 +186,12 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     const value = env[key]
     if (value !== undefined && value !== '') input[key] = value
   }
+  const keyIssues = readPrivateKeyFiles(input)
   const parsed = configSchema.safeParse(input)
-  if (!parsed.success)
-    throw new ConfigError({ issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) })
+  if (!parsed.success || keyIssues.length > 0)
+    throw new ConfigError({
+      issues: [...keyIssues, ...(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [])],
+    })
   if (parsed.data.CHAIN_ID === 31337)
     throw new ConfigError({ issues: ['CHAIN_ID: 31337 is Anvil/Hardhat’s; pick a chain id of this network’s own'] })
   return Object.freeze(parsed.data)

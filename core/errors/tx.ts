@@ -145,6 +145,14 @@ export class TxPoolOverflowError extends BaseError {
   }
 }
 
+/** The sender already holds the most txs the pool keeps per account (MEMPOOL_MAX_PER_SENDER); geth's txpool.ErrAccountLimitExceeded. */
+export class AccountLimitExceededError extends BaseError {
+  override name = 'AccountLimitExceededError' as const
+  constructor({ count, limit }: { count: number; limit: number }) {
+    super(`account limit exceeded: sender has ${count} txs in the pool (limit ${limit})`, { retryable: true })
+  }
+}
+
 /** The bytes are not a decodable signed transaction. */
 export class TxDecodeError extends BaseError {
   override name = 'TxDecodeError' as const

@@ -54,6 +54,9 @@ export type Poster = {
   events: EventEmitter<{ posted: [OutboxBatch]; confirmed: [OutboxBatch]; reorged: [OutboxBatch] }>
 }
 
+/** The BullMQ queue of a rollup's batch posts (under QUEUE_PREFIX); the admin server's queue board shows it. */
+export const postQueueName = (rollup: Address) => `post-batches-${rollup.toLowerCase()}`
+
 /** Thrown to retry a job later (BullMQ backoff) when the reason is expected and temporary. */
 class RetryLater extends Error {
   override name = 'RetryLater'
@@ -109,7 +112,7 @@ export function createPoster(p: CreatePosterParameters): Poster {
     // the L1 head, fresh on every poll (viem caches eth_blockNumber for pollingInterval by default)
     cacheTime: 0,
   })
-  const queueName = `post-batches-${rollup.toLowerCase()}`
+  const queueName = postQueueName(rollup)
   const events: Poster['events'] = new EventEmitter()
   let queue: Queue | undefined
   let worker: Worker | undefined

@@ -410,9 +410,8 @@ describe('createMempool', () => {
       for (const n of [0, 1, 2]) pool.add(await ptx({ nonce: n }))
       const tx = await ptx({ nonce: 3 })
       const err = rejection(() => pool.add(tx))
-      expect(err.name).toBe('TxPoolOverflowError')
-      expect(err.shortMessage).toBe('txpool is full')
-      expect(err.details).toBe('sender has 3 txs in the pool (limit 3)')
+      expect(err.name).toBe('AccountLimitExceededError')
+      expect(err.shortMessage).toBe('account limit exceeded: sender has 3 txs in the pool (limit 3)')
       // other senders are unaffected
       pool.add(await ptx({ from: 1, nonce: 0 }))
       expect(pool.size()).toBe(4)

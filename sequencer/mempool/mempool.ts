@@ -1,5 +1,6 @@
 import type { Address, Hash } from 'viem'
 import {
+  AccountLimitExceededError,
   AlreadyKnownError,
   InsufficientFundsError,
   NonceTooHighError,
@@ -130,8 +131,7 @@ export function createMempool({
         if (tx.feeCap * 100n < old.feeCap * bump || tx.tip * 100n < old.tip * bump)
           throw new ReplacementUnderpricedError({ bumpPercent: priceBumpPercent })
       } else {
-        if (q && q.size >= maxPerSender)
-          throw new TxPoolOverflowError({ reason: `sender has ${q.size} txs in the pool (limit ${maxPerSender})` })
+        if (q && q.size >= maxPerSender) throw new AccountLimitExceededError({ count: q.size, limit: maxPerSender })
         if (byHash.size >= maxTxs) {
           const victim = cheapest()
           if (!victim || victim.feeCap >= tx.feeCap || victim.sender === tx.sender)

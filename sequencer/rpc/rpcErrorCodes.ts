@@ -36,6 +36,7 @@ export const rpcErrorCodes: Readonly<Record<string, number>> = Object.freeze({
   TipAboveFeeCapError: -32000,
   AlreadyKnownError: -32000,
   TxPoolOverflowError: -32000,
+  AccountLimitExceededError: -32000,
   InvalidChainIdError: -32000,
   TxDecodeError: -32000,
   GasUintOverflowError: -32000,

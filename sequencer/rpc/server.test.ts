@@ -412,3 +412,104 @@ describe('createRpcServer', () => {
     expect(code).toBe(1009)
   })
 })
+
+/** Opens a WebSocket and resolves with the HTTP status and body of a refused upgrade (fails if it is accepted). */
+async function refusedUpgrade(wsUrl: string) {
+  const ws = new WebSocket(wsUrl)
+  const [, res] = (await once(ws, 'unexpected-response')) as [unknown, import('node:http').IncomingMessage]
+  let body = ''
+  for await (const chunk of res) body += chunk
+  return { status: res.statusCode, body, retryAfter: res.headers['retry-after'] }
+}
+
+describe('createRpcServer limits', () => {
+  const call = (id: number) => ({ jsonrpc: '2.0', id, method: 'eth_chainId' })
+  const rateLimited = (id: number) => ({
+    jsonrpc: '2.0',
+    id,
+    error: { code: -32005, message: 'request rate limit exceeded' },
+  })
+
+  it('behavior: without a rate limit (the default) a client may send as many calls as it likes', async () => {
+    const { url } = await startServer()
+    const batch = Array.from({ length: 1000 }, (_, i) => call(i))
+    for (let round = 0; round < 3; round++) {
+      const res = await post(url, JSON.stringify(batch))
+      expect(res.status).toBe(200)
+      const results = (await res.json()) as { result?: string }[]
+      expect(results.every((r) => r.result === '0x1')).toBe(true)
+    }
+  })
+
+  it('error: over the rate an HTTP request is refused with 429, Retry-After and -32005 for each call', async () => {
+    const { url } = await startServer({ limits: { rateLimitPerSecond: 1, rateLimitBurst: 2 } })
+    for (const id of [1, 2]) expect(await (await post(url, JSON.stringify(call(id)))).json()).toMatchObject({ id })
+    const refused = await post(url, JSON.stringify(call(3)))
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    expect(await refused.json()).toEqual(rateLimited(3))
+    // A refused batch answers every call, each with its own id.
+    const batch = await post(url, JSON.stringify([call(4), call(5)]))
+    expect(batch.status).toBe(429)
+    expect(await batch.json()).toEqual([rateLimited(4), rateLimited(5)])
+  })
+
+  it('error: each call of a batch is counted; the calls past the budget get -32005, the rest their results', async () => {
+    const { url } = await startServer({ limits: { rateLimitPerSecond: 1, rateLimitBurst: 3 } })
+    const res = await post(url, JSON.stringify([1, 2, 3, 4, 5].map(call)))
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual([
+      { jsonrpc: '2.0', id: 1, result: '0x1' },
+      { jsonrpc: '2.0', id: 2, result: '0x1' },
+      { jsonrpc: '2.0', id: 3, result: '0x1' },
+      rateLimited(4),
+      rateLimited(5),
+    ])
+  })
+
+  it('error: junk bodies cost a token too, so they cannot be sent without limit', async () => {
+    const { url } = await startServer({ limits: { rateLimitPerSecond: 1, rateLimitBurst: 2 } })
+    expect((await post(url, '{oops')).status).toBe(200)
+    expect((await post(url, '{"jsonrpc":"2.0","id":1,"method":"nope"}')).status).toBe(200)
+    const refused = await post(url, '{oops')
+    expect(refused.status).toBe(429)
+    expect(await refused.json()).toMatchObject({ id: null, error: { code: -32700 } })
+  })
+
+  it('error: over WebSocket each call past the rate gets -32005 with its id; the connection stays open', async () => {
+    const { wsUrl } = await startServer({ limits: { rateLimitPerSecond: 1, rateLimitBurst: 2 } })
+    const client = await connect(wsUrl)
+    expect((await client.request('eth_chainId')).result).toBe('0x1')
+    expect((await client.request('eth_chainId')).result).toBe('0x1')
+    expect(await client.request('eth_chainId')).toEqual(rateLimited(3))
+    expect(await client.request('eth_subscribe', ['newHeads'])).toEqual(rateLimited(4))
+    await sleep(1100) // one token back
+    expect((await client.request('eth_chainId')).result).toBe('0x1')
+  })
+
+  it('error: WebSocket connections past the per-client cap are refused with 429 until one closes', async () => {
+    const { wsUrl } = await startServer({ limits: { maxWsConnectionsPerClient: 2 } })
+    const first = await connect(wsUrl)
+    await connect(wsUrl)
+    expect(await refusedUpgrade(wsUrl)).toEqual({
+      status: 429,
+      body: 'too many WebSocket connections from this address (max 2)\n',
+      retryAfter: '1',
+    })
+    first.ws.close()
+    await once(first.ws, 'close')
+    await sleep(50) // the server sees the close
+    expect((await (await connect(wsUrl)).request('eth_chainId')).result).toBe('0x1')
+  })
+
+  it('error: WebSocket connections past the total cap are refused with 503', async () => {
+    const { wsUrl, url } = await startServer({ limits: { maxWsConnections: 1 } })
+    await connect(wsUrl)
+    expect(await refusedUpgrade(wsUrl)).toMatchObject({
+      status: 503,
+      body: 'too many WebSocket connections (max 1)\n',
+    })
+    // HTTP is not affected by the WebSocket caps.
+    expect(await (await post(url, JSON.stringify(call(1)))).json()).toMatchObject({ result: '0x1' })
+  })
+})

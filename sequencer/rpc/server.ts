@@ -12,11 +12,15 @@ import {
   ResourceNotFoundError,
   SubscriptionNotFoundError,
 } from '../../core/errors/rpc.ts'
+import { type CallBudget, openCallBudget, rateLimitMethods, withCallBudget } from './callBudget.ts'
+import { clientAddressKey } from './clientAddress.ts'
 import { defaultRpcLimits } from './defaultRpcLimits.ts'
 import { createDispatcher } from './dispatch.ts'
 import { matchesLogFilter } from './logFilter.ts'
 import { booleanSchema, type LogFilterCriteria, logFilterSchema, parseParams } from './params.ts'
+import { createRateLimiter } from './rateLimiter.ts'
 import type { ChainEvents, MethodTable, RpcCallContext, RpcHandler, RpcLimits, RpcLog } from './types.ts'
+import { createWsConnectionLimits } from './wsConnectionLimits.ts'
 
 /** Which browser origins may call the node: '*' (any, the default, as browser dApps and wallets need) or a list. */
 export type RpcCorsOptions = { origins: '*' | readonly string[] }
@@ -42,6 +46,8 @@ type Subscription = {
 type Connection = {
   ws: WebSocket
   clientId: string
+  /** What per-client limits count under (see clientAddressKey). */
+  clientKey: string
   subscriptions: Map<string, Subscription>
   /** Cleared at each ping, set by the pong: a connection still cleared at the next ping is dead. */
   alive: boolean
@@ -142,8 +148,21 @@ export function createRpcServer({
     return true
   }
 
+  // Per-client request rate: every call pays from the budget of the message that carried it (callBudget.ts).
+  const rateLimiter =
+    limits.rateLimitPerSecond > 0
+      ? createRateLimiter({
+          ratePerSecond: limits.rateLimitPerSecond,
+          burst: limits.rateLimitBurst > 0 ? limits.rateLimitBurst : limits.rateLimitPerSecond,
+        })
+      : undefined
+  const wsLimits = createWsConnectionLimits({
+    maxConnections: limits.maxWsConnections,
+    maxPerClient: limits.maxWsConnectionsPerClient,
+  })
+  const allMethods: MethodTable = { ...methods, eth_subscribe, eth_unsubscribe }
   const dispatcher = createDispatcher({
-    methods: { ...methods, eth_subscribe, eth_unsubscribe },
+    methods: rateLimiter ? rateLimitMethods(allMethods) : allMethods,
     log,
     limits,
   })
@@ -277,10 +296,19 @@ export function createRpcServer({
       res.status(413).type('text/plain').send(`content length too large (${body.tooLarge}>${limits.maxBodyBytes})\n`)
       return
     }
+    const clientKey = clientAddressKey(req.socket.remoteAddress)
+    const budget = rateLimiter && openCallBudget(rateLimiter, clientKey)
+    const ctx: RpcCallContext = { transport: 'http', clientId }
     // Any content type is accepted: the body is JSON-RPC whatever the client labels it.
-    const response = await dispatcher.handle(body.toString('utf8'), { transport: 'http', clientId })
+    const response = await dispatcher.handle(body.toString('utf8'), budget ? withCallBudget(ctx, budget) : ctx)
     if (closing) res.setHeader('Connection', 'close')
-    res.status(200)
+    // Refused on arrival, nothing ran: 429 with Retry-After so HTTP clients back off (viem and ethers retry 429);
+    // the body still answers each call with -32005 and its id. A batch cut short midway stays a 200.
+    if (budget && !budget.admitted) {
+      log.debug({ clientId }, 'rpc rate limit exceeded')
+      res.status(429)
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(rateLimiter!.retryAfterMs(clientKey) / 1000))))
+    } else res.status(200)
     res.setHeader('Content-Type', 'application/json')
     // JSON-RPC errors travel as HTTP 200; a body of notifications only gets an empty 200.
     res.end(response ?? '')
@@ -297,8 +325,15 @@ export function createRpcServer({
   let closing = false
 
   function onConnection(ws: WebSocket, req: IncomingMessage) {
-    const connection: Connection = { ws, clientId: clientIdOf(req), subscriptions: new Map(), alive: true }
+    const connection: Connection = {
+      ws,
+      clientId: clientIdOf(req),
+      clientKey: clientAddressKey(req.socket.remoteAddress),
+      subscriptions: new Map(),
+      alive: true,
+    }
     connections.add(connection)
+    wsLimits.add(connection.clientKey)
     log.debug({ clientId: connection.clientId }, 'ws connected')
     ws.on('pong', () => {
       connection.alive = true
@@ -309,6 +344,7 @@ export function createRpcServer({
     ws.on('error', (err) => log.debug({ err, clientId: connection.clientId }, 'ws error'))
     ws.on('close', () => {
       connections.delete(connection)
+      wsLimits.remove(connection.clientKey)
       for (const subscription of connection.subscriptions.values()) removeSubscription(subscription)
       log.debug({ clientId: connection.clientId }, 'ws disconnected')
     })
@@ -321,6 +357,9 @@ export function createRpcServer({
       [connectionKey]: connection,
       [createdKey]: [],
     }
+    // Over WebSocket a refused message still gets its answers: each call -32005 with its own id.
+    const budget: CallBudget | undefined = rateLimiter && openCallBudget(rateLimiter, connection.clientKey)
+    if (budget) withCallBudget(ctx, budget)
     try {
       const response = await dispatcher.handle(rawDataToString(data), ctx)
       if (response !== undefined) send(connection, response)
@@ -343,19 +382,26 @@ export function createRpcServer({
     }
   }
 
+  /** Decides a WebSocket upgrade before it happens; the 'connection' that follows an accepted one comes synchronously. */
+  function verifyUpgrade(
+    { origin, req }: { origin?: string; req: IncomingMessage },
+    accept: (ok: boolean, status?: number, message?: string, headers?: Record<string, string>) => void,
+  ) {
+    // Browsers always send Origin; other clients (CLI, backends) do not and are always let in.
+    if (!allowAnyOrigin && origin && !isOriginAllowed(origin)) return accept(false, 401)
+    const refusal = wsLimits.check(clientAddressKey(req.socket.remoteAddress))
+    if (refusal === undefined) return accept(true)
+    // debug, not warn: a client hammering the cap must not flood the log
+    log.debug({ clientId: clientIdOf(req), status: refusal.status }, 'ws connection refused: connection limit')
+    accept(false, refusal.status, refusal.message, { 'Content-Type': 'text/plain', 'Retry-After': '1' })
+  }
+
   async function start() {
     if (httpServer) throw new Error('rpc server already started')
     closing = false
     const server = createServer(app)
     httpServer = server
-    wss = new WebSocketServer({
-      server,
-      maxPayload: limits.maxWsMessageBytes,
-      // Browsers always send Origin; other clients (CLI, backends) do not and are always let in.
-      verifyClient: allowAnyOrigin
-        ? undefined
-        : ({ origin }: { origin?: string }) => !origin || isOriginAllowed(origin),
-    })
+    wss = new WebSocketServer({ server, maxPayload: limits.maxWsMessageBytes, verifyClient: verifyUpgrade })
     wss.on('connection', onConnection)
     wss.on('error', (err) => log.error({ err }, 'ws server error'))
     await new Promise<void>((resolve, reject) => {

@@ -69,4 +69,16 @@ export type RpcLimits = {
   maxWsBufferedBytes: number
   /** How long `close()` waits for in-flight HTTP requests before cutting connections. */
   shutdownTimeoutMs: number
+  /** Most open WebSocket connections in total; over it the upgrade is refused with HTTP 503. */
+  maxWsConnections: number
+  /** Most open WebSocket connections from one client address (an IPv6 /64 counts as one); over it HTTP 429. */
+  maxWsConnectionsPerClient: number
+  /**
+   * Calls per second one client address may make, each call of a batch counted (token bucket); over it a
+   * call is answered -32005 'request rate limit exceeded', and an HTTP request refused outright gets status
+   * 429 with Retry-After. 0 disables the limit.
+   */
+  rateLimitPerSecond: number
+  /** Token bucket size: calls a client may make at once after being idle; 0 means `rateLimitPerSecond`. */
+  rateLimitBurst: number
 }

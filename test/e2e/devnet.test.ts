@@ -50,6 +50,8 @@ describe('npm start (the devnet)', () => {
       BATCH_MAX_AGE_MS: '1000',
       EXECUTOR_WORKERS: '0',
       LOG_LEVEL: 'warn',
+      ADMIN_PORT: '0',
+      PROVER_METRICS_PORT: '0',
     }
     const first = npmStart(env)
     await waitFor(

@@ -277,6 +277,8 @@ export async function startNode(opts: StartOptions = {}): Promise<RunningTarget>
     CHAIN_ID: String(chainId),
     BLOCK_TIME_MS: '100',
     LOG_LEVEL: 'warn',
+    // Test nodes never take the admin port of a devnet a developer has running (any free port).
+    ADMIN_PORT: '0',
     ...opts.env,
   }
   const { target, ready } = makeTarget(

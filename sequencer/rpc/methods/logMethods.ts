@@ -19,7 +19,7 @@ const MAX_BUFFERED = 10_000
 /**
  * eth_getLogs and the polling filters. Block and pending-tx filters buffer hashes as events
  * arrive; log filters remember the next block to scan. A filter not polled for FILTER_TIMEOUT_MS
- * is removed, as geth does.
+ * is removed, as geth does; at most FILTER_MAX are installed at once.
  */
 export function logMethods(node: Node): MethodTable & { close(): void } {
   const filters = new Map<string, Filter>()
@@ -76,6 +76,9 @@ export function logMethods(node: Node): MethodTable & { close(): void } {
   }
 
   const install = (f: Filter) => {
+    // Filters live in memory until polled or expired: the cap keeps a flood of eth_new*Filter calls bounded.
+    if (filters.size >= node.config.FILTER_MAX)
+      throw new LimitExceededError({ reason: `too many installed filters (max ${node.config.FILTER_MAX})` })
     const id = `0x${randomBytes(16).toString('hex')}`
     filters.set(id, f)
     return id

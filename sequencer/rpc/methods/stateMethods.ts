@@ -52,18 +52,21 @@ export function stateMethods(node: Node, simulator: Simulator): MethodTable {
       parentBeaconBlockRoot: h.parentBeaconBlockRoot as Hex,
     }
   }
-  const toSim = (c: TransactionCall, gas: bigint): SimulatedCall => ({
-    from: (c.from ?? ZERO_ADDRESS).toLowerCase() as Hex,
-    to: c.to?.toLowerCase() as Hex | undefined,
-    gas,
-    gasPrice: c.gasPrice,
-    maxFeePerGas: c.maxFeePerGas,
-    maxPriorityFeePerGas: c.maxPriorityFeePerGas,
-    value: c.value,
-    data: c.data,
-    accessList: c.accessList as SimulatedCall['accessList'],
-    authorizationList: c.authorizationList as SimulatedCall['authorizationList'],
-  })
+  const toSim = (c: TransactionCall, gas: bigint): SimulatedCall => {
+    checkCallFees(c)
+    return {
+      from: (c.from ?? ZERO_ADDRESS).toLowerCase() as Hex,
+      to: c.to?.toLowerCase() as Hex | undefined,
+      gas,
+      gasPrice: c.gasPrice,
+      maxFeePerGas: c.maxFeePerGas,
+      maxPriorityFeePerGas: c.maxPriorityFeePerGas,
+      value: c.value,
+      data: c.data,
+      accessList: c.accessList as SimulatedCall['accessList'],
+      authorizationList: c.authorizationList as SimulatedCall['authorizationList'],
+    }
+  }
   const gasCap = (env: BlockEnv) => (node.config.RPC_GAS_CAP < env.gasLimit ? env.gasLimit : node.config.RPC_GAS_CAP)
 
   const fail = (r: SimulationResult): never => {
@@ -197,6 +200,19 @@ export function revertError(data: Hex): ExecutionRevertedError {
     } catch {}
   }
   return new ExecutionRevertedError({ data, reason })
+}
+
+/**
+ * geth's TransactionArgs.CallDefaults fee rules, checked before the call object becomes a tx (ethereumjs
+ * would throw an untyped error, answered -32603).
+ */
+function checkCallFees(c: TransactionCall): void {
+  if (c.gasPrice !== undefined && (c.maxFeePerGas !== undefined || c.maxPriorityFeePerGas !== undefined))
+    throw new CallInvalidError({ reason: 'both gasPrice and (maxFeePerGas or maxPriorityFeePerGas) specified' })
+  if (c.maxFeePerGas !== undefined && c.maxPriorityFeePerGas !== undefined && c.maxFeePerGas < c.maxPriorityFeePerGas)
+    throw new CallInvalidError({
+      reason: `maxFeePerGas (${numberToHex(c.maxFeePerGas)}) < maxPriorityFeePerGas (${numberToHex(c.maxPriorityFeePerGas)})`,
+    })
 }
 
 function translateInvalid(msg: string): string {

@@ -138,7 +138,8 @@ async function main() {
           throw new Error(`${name}/${mode}: ${res.rejected.length} txs rejected: ${res.rejected[0].reason}`)
         if (res.receipts.some((x) => x.status !== 1)) throw new Error(`${name}/${mode}: a tx failed`)
         const stats = (res as { stats?: { lanes: number; reExecutions: number; recoverMs?: number } }).stats
-        if (process.env.BENCH_DEBUG && stats) log(JSON.stringify(stats))
+        if (process.env.BENCH_DEBUG && stats)
+          log(JSON.stringify({ ...stats, txLanes: undefined, reExecutedTxs: undefined }))
         samples.push({
           workload: name,
           txs: raws.length,

@@ -283,6 +283,38 @@ describe('parallel executor fallbacks', () => {
     }
   })
 
+  test('behavior: blocks executed while the workers are still being seeded in the background equal sequential', async () => {
+    const exec = await createParallelExecutor({ common, blockHash: () => undefined, workers: 2, minParallelTxs: 8 })
+    const sequential = await createSequentialExecutor({ common, blockHash: () => undefined, fastTransfers: false })
+    try {
+      const A = freshState()
+      const B = freshState()
+      // Seeding starts (as the node does at start) and is not awaited; a small block moves the state on meanwhile.
+      const warming = exec.prepare(B)
+      const small = [sign(10, 0n, { to: addrs[11], value: 1n, gas: 21_000n })]
+      await sequential.executeBlock({ state: A, env: env(1n), txs: small, mode: 'build' })
+      const r1 = await exec.executeBlock({ state: B, env: env(1n), txs: small, mode: 'build' })
+      expect(r1.stats).toMatchObject({ mode: 'sequential', reason: 'small block' })
+      // The next block needs the workers: it waits for the seeding, finds them a block behind and re-seeds.
+      const big = Array.from({ length: 12 }, (_, k) =>
+        sign(12 + k, 0n, {
+          to: `0x${(0xbeef00 + k).toString(16).padStart(40, '0')}`,
+          value: 1n,
+          gas: 30_000n,
+          data: '0x00',
+        }),
+      )
+      const s2 = await sequential.executeBlock({ state: A, env: env(2n), txs: big, mode: 'build' })
+      const p2 = await exec.executeBlock({ state: B, env: env(2n), txs: big, mode: 'build' })
+      await warming
+      expect(p2.stats.mode).toBe('parallel')
+      expect(JSON.stringify(summarize(p2), bigintJson)).toBe(JSON.stringify(summarize(s2), bigintJson))
+      expect(JSON.stringify(dump(B), bigintJson)).toBe(JSON.stringify(dump(A), bigintJson))
+    } finally {
+      await exec.close()
+    }
+  })
+
   test('behavior: small blocks run sequentially and later blocks still run in parallel', async () => {
     const exec = await createParallelExecutor({ common, blockHash: () => undefined, workers: 2, minParallelTxs: 8 })
     try {

@@ -62,7 +62,11 @@ export type ParallelExecutorDeps = {
 /** The parallel executor: same interface and, by construction and by test, same results as the sequential one. */
 export type ParallelExecutor = {
   readonly common: Common
-  /** Seeds the worker replicas with `state` now (otherwise the first block does it). */
+  /**
+   * Seeds the worker replicas with `state` now (otherwise the first parallel block does it, and waits ~1 s
+   * for the workers to start). A block executed meanwhile waits for the seeding, then re-seeds if the
+   * state moved on.
+   */
   prepare(state: ExecuteBlockParameters['state']): Promise<void>
   executeBlock(params: ExecuteBlockParameters): Promise<ExecuteBlockResult & { stats: BlockExecutionStats }>
   close(): Promise<void>
@@ -93,14 +97,23 @@ export async function createParallelExecutor({
   const { vm, overlay } = await createExecutionVm({ common, blockHash })
   const hot = new Map<Hex, bigint>() // contract -> block number until which it stays hot
 
-  async function syncWorkers(params: ExecuteBlockParameters, version: string) {
+  // A seeding in flight (prepare() at start, in the background): a block waits for it, then checks the version.
+  let seeding: Promise<void> | undefined
+  async function syncWorkers(state: ExecuteBlockParameters['state'], version: string) {
+    while (seeding) await seeding.catch(() => {})
     if (pool.version === version) return
-    await pool.init({
+    const p = pool.init({
       chainId: Number(common.chainId()),
       hardfork: common.hardfork(),
-      snapshot: params.state.snapshot(),
+      snapshot: state.snapshot(),
       version,
     })
+    seeding = p
+    try {
+      await p
+    } finally {
+      if (seeding === p) seeding = undefined
+    }
   }
 
   async function runSequential(params: ExecuteBlockParameters, reason: string, t0: number) {
@@ -197,7 +210,7 @@ export async function createParallelExecutor({
       pool = createWorkerPool({ size: Math.max(1, workers) })
     }
     try {
-      await syncWorkers(params, version)
+      await syncWorkers(state, version)
     } catch (err) {
       log?.error({ err }, 'executor workers unavailable; running sequentially')
       pool.version = undefined
@@ -467,16 +480,7 @@ export async function createParallelExecutor({
   return {
     common,
     executeBlock,
-    async prepare(state) {
-      const version = bytesToHex(state.stateRoot())
-      if (pool.version !== version)
-        await pool.init({
-          chainId: Number(common.chainId()),
-          hardfork: common.hardfork(),
-          snapshot: state.snapshot(),
-          version,
-        })
-    },
+    prepare: (state) => syncWorkers(state, bytesToHex(state.stateRoot())),
     close: () => pool.close(),
   }
 }

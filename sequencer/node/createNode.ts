@@ -36,6 +36,8 @@ export class StateUnavailableError extends BaseError {
 /** What the producer runs blocks through: the parallel executor, or the sequential one with EXECUTOR_WORKERS=0. */
 export type BlockExecutor = {
   executeBlock(params: ExecuteBlockParameters): Promise<ExecuteBlockResult & { stats?: BlockExecutionStats }>
+  /** Warms up what the first block would otherwise wait for (the parallel executor's worker replicas). */
+  prepare?(state: WorldState): Promise<void>
   close(): Promise<void>
 }
 
@@ -185,6 +187,9 @@ export async function createNode({ config, log }: { config: Config; log: Logger 
   }
   if (stale.length) mempoolStore.delete(stale)
   if (mempool.size() || stale.length) log.info({ restored: mempool.size(), dropped: stale.length }, 'restored mempool')
+
+  // Seed the executor's worker replicas now, in the background, rather than in the first busy block.
+  executor.prepare?.(world).catch((err) => log.warn({ err }, 'warming the executor workers failed'))
 
   const window = BigInt(config.STATE_HISTORY_BLOCKS)
   return {

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs'
 import { RLP } from '@ethereumjs/rlp'
 import secp256k1 from 'secp256k1'
-import { type Address, bytesToHex, type Hex, hexToBytes } from 'viem'
+import { type Address, type Hex, hexToBytes } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { devAccounts } from '../../core/chain/devAccounts.ts'
 import { keccak256 } from '../../core/crypto/keccak256.ts'
@@ -67,9 +67,12 @@ export type SoakResult = {
 }
 
 const RECIPIENTS = 1000
+
+/** Bytes as 0x-hex through Node's native encoder (the load generator must stay cheap next to the node). */
+const hex = (b: Uint8Array) => `0x${Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex')}` as Hex
 const GAS = 21_000n
 
-/** Signs `count` EIP-1559 transfers, round robin over the senders, into one buffer (raws back to back) plus hashes. */
+/** Signs `count` EIP-1559 transfers, round robin over the senders; `raw(j)` and `hash(j)` as hex. */
 function presign(o: SoakOptions, chainId: number, count: number) {
   const keys = Array.from({ length: o.senders }, (_, i) => hexToBytes(senderKey(o.seed, i)))
   const recipients = Array.from({ length: RECIPIENTS }, (_, i) =>
@@ -81,9 +84,11 @@ function presign(o: SoakOptions, chainId: number, count: number) {
       : hexToBytes(`0x${v.toString(16).padStart(2 * Math.ceil(v.toString(16).length / 2), '0')}`)
   const fixed = [int(BigInt(chainId))]
   const fees = [int(MAX_PRIORITY_FEE_PER_GAS), int(MAX_FEE_PER_GAS), int(GAS)]
-  const raws: Uint8Array[] = []
-  const hashes: Hex[] = new Array(count)
-  let size = 0
+  // One slab for all raw txs (a transfer is ~115 bytes) and one for the hashes: millions of small arrays
+  // would cost the load generator gigabytes and GC time beside the node it measures.
+  let slab = new Uint8Array(count * 120)
+  const offsets = new Uint32Array(count + 1)
+  const hashBytes = new Uint8Array(count * 32)
   for (let j = 0; j < count; j++) {
     const s = j % o.senders
     const nonce = BigInt(Math.floor(j / o.senders))
@@ -104,14 +109,21 @@ function presign(o: SoakOptions, chainId: number, count: number) {
       strip(signature.subarray(0, 32)),
       strip(signature.subarray(32)),
     ])
-    const raw = new Uint8Array(signed.length + 1)
-    raw[0] = 2
-    raw.set(signed, 1)
-    raws.push(raw)
-    hashes[j] = bytesToHex(keccak256(raw))
-    size += raw.length
+    const at = offsets[j]
+    if (at + signed.length + 1 > slab.length) {
+      const bigger = new Uint8Array(slab.length * 2)
+      bigger.set(slab)
+      slab = bigger
+    }
+    slab[at] = 2
+    slab.set(signed, at + 1)
+    offsets[j + 1] = at + signed.length + 1
+    hashBytes.set(keccak256(slab.subarray(at, offsets[j + 1])), j * 32)
   }
-  return { raws, hashes, size }
+  return {
+    raw: (j: number) => hex(slab.subarray(offsets[j], offsets[j + 1])),
+    hash: (j: number) => hex(hashBytes.subarray(j * 32, j * 32 + 32)),
+  }
 }
 
 /** The resident memory of process `pid` in MiB (Linux /proc), or NaN where it cannot be read. */
@@ -171,7 +183,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   // Everything is signed before the node starts (on a fresh chain every sender starts at nonce 0).
   const total = Math.round(o.rate * o.seconds)
   const tSign = performance.now()
-  const { raws, hashes } = presign(o, DEFAULT_CHAIN_ID, total)
+  const signed = presign(o, DEFAULT_CHAIN_ID, total)
   o.log(`soak: signed ${total} transfers in ${((performance.now() - tSign) / 1000).toFixed(1)} s`)
   const node = await startNode({
     chainId: DEFAULT_CHAIN_ID,
@@ -262,21 +274,22 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       sent = to
       inFlight++
       const at = performance.now()
-      for (let j = from; j < to; j++) sentAt.set(hashes[j], at)
+      const batchHashes = Array.from({ length: to - from }, (_, k) => signed.hash(from + k))
+      for (const h of batchHashes) sentAt.set(h, at)
       void rpc
-        .batch(raws.slice(from, to).map((r) => ({ method: 'eth_sendRawTransaction', params: [bytesToHex(r)] })))
+        .batch(batchHashes.map((_, k) => ({ method: 'eth_sendRawTransaction', params: [signed.raw(from + k)] })))
         .then((replies) =>
           replies.forEach((reply, k) => {
             if (!reply.error) return
             rejected++
             firstRejection ??= `${reply.error.code} ${reply.error.message}`
-            sentAt.delete(hashes[from + k])
+            sentAt.delete(batchHashes[k])
           }),
         )
         .catch((err) => {
           rejected += to - from
           firstRejection ??= (err as Error).message
-          for (let j = from; j < to; j++) sentAt.delete(hashes[j])
+          for (const h of batchHashes) sentAt.delete(h)
         })
         .finally(() => {
           inFlight--

@@ -305,8 +305,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
 
     // Bounds: the first full windows (skipping the first, which includes start-up) against the last ones.
     const full = windows.slice(0, -1) // the drain window is partial
-    const early = full.slice(1, 3)
-    const late = full.slice(-2)
+    // Three windows each side (medians): one noisy window on a shared machine does not decide the verdict.
+    const early = full.slice(1, 4)
+    const late = full.slice(-3)
     const fold = (ws: SoakWindow[]) => ({
       p99: median(ws.map((w) => w.latencyMs.p99)),
       rssMb: median(ws.map((w) => w.rssMb)),
@@ -320,7 +321,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       includedTps: Math.round(o.rate * 0.95),
     }
     const problems: string[] = []
-    if (full.length < 4) problems.push(`too short to judge: ${full.length} full windows (need 4)`)
+    if (full.length < 7) problems.push(`too short to judge: ${full.length} full windows (need 7)`)
     if (last.p99 > bounds.p99) problems.push(`latency grew: p99 ${last.p99} ms > bound ${bounds.p99} ms`)
     if (last.rssMb > bounds.rssMb) problems.push(`memory grew: ${last.rssMb} MiB > bound ${bounds.rssMb} MiB`)
     if (last.includedTps < bounds.includedTps)

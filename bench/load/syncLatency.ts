@@ -8,8 +8,9 @@ import { BaseError } from '../../core/errors/base.ts'
 import { devAccounts } from '../../test/e2e/harness.ts'
 import { percentiles } from './report.ts'
 import { createRpcClient, RpcCallError, type RpcClient } from './rpc.ts'
+import { signTransfer } from './signTransfer.ts'
 import type { LoadTarget, TargetName } from './targets.ts'
-import { MAX_FEE_PER_GAS, MAX_PRIORITY_FEE_PER_GAS, recipientOf } from './workloads.ts'
+import { recipientOf } from './workloads.ts'
 
 /** A tx of the sync-latency run did not end with a successful receipt. */
 export class SyncLatencyError extends BaseError {
@@ -44,16 +45,7 @@ export async function measureSyncLatency(
   const sender = privateKeyToAccount(keccak256(toHex(`parallel-rollup load ${seed} sync`)))
   const nonceOf = async (a: Address) => BigInt(await rpc.call<Hex>('eth_getTransactionCount', [a, 'pending']))
   const sign = (account: typeof funder, nonce: bigint, to: Address, value: bigint) =>
-    account.signTransaction({
-      type: 'eip1559',
-      chainId,
-      nonce: Number(nonce),
-      to,
-      value,
-      gas: 21_000n,
-      maxFeePerGas: MAX_FEE_PER_GAS,
-      maxPriorityFeePerGas: MAX_PRIORITY_FEE_PER_GAS,
-    })
+    signTransfer(account, { chainId, nonce, to, value })
 
   // Fund the sender with a plain send (untimed), then pre-sign its transfers.
   const funding = await sign(funder, await nonceOf(funder.address), sender.address, 10n ** 18n)

@@ -47,9 +47,10 @@ export type LoadPlan = {
   checks: BalanceCheck[]
 }
 
-/** Fees far above any base fee these runs reach (1 gwei at genesis on both chains, +12.5% per full block). */
-export const MAX_FEE_PER_GAS = 100_000_000_000n
-export const MAX_PRIORITY_FEE_PER_GAS = 1_000_000_000n
+// Fees far above any base fee these runs reach (1 gwei at genesis on both chains, +12.5% per full block).
+export { MAX_FEE_PER_GAS, MAX_PRIORITY_FEE_PER_GAS } from './signTransfer.ts'
+
+import { MAX_FEE_PER_GAS, MAX_PRIORITY_FEE_PER_GAS } from './signTransfer.ts'
 
 /**
  * Gas limits of the measured txs: what they use at most, with a margin (block packing counts limits, not

@@ -58,8 +58,9 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
     if (inFlight[i]++ === 0) workers[i].ref()
   }
   const release = (i: number) => {
-    if (--inFlight[i] === 0) workers[i].unref()
+    if (--inFlight[i] === 0 && !closing) workers[i].unref()
   }
+  let closing = false
   for (const w of workers) w.unref()
   for (const w of workers) {
     w.on('message', (m: FromWorker) => {
@@ -128,6 +129,10 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
       }).finally(() => release(worker))
     },
     async close() {
+      // Ref'd until they are gone: waiting on an unref'd worker's exit, a process with nothing else to do exits
+      // before close() resolves (a sequencer failing at start-up exited 0 without printing why).
+      closing = true
+      for (const w of workers) w.ref()
       await Promise.all(workers.map((w) => w.terminate()))
     },
   }

@@ -190,10 +190,12 @@ export const commands: readonly Command[] = [
   },
   {
     name: 'chaos',
-    summary: 'fault injection against a running devnet (scripts/chaos/main.ts)',
+    summary:
+      'fault injection on a devnet of its own: kills, L1/Redis outages, reorgs, hostile input (scripts/chaos/main.ts)',
     entry: 'scripts/chaos/main.ts',
     usage: '[flags of scripts/chaos/main.ts]',
     passThrough: true,
+    ownHelp: true,
     optional: true,
     env: [],
     envNote: 'See scripts/chaos/main.ts.',

@@ -146,6 +146,54 @@ describe('createBatcher', () => {
     expectOutboxMatchesChain(node, outbox, 1_500)
   })
 
+  it('behavior: age sealing waits while two batches wait for L1; the open batch grows until one is posted', async () => {
+    // Posting is one batch per L1 inclusion: small batches sealed by age faster than that would pile up for good
+    // (npm run chaos: a 60 s L1 outage took 77 s to post). Size still seals at once.
+    const { node, producer, outbox } = await openNode()
+    let t = 1_000
+    const batcher = createBatcher({
+      db: node.db,
+      outbox,
+      log,
+      maxBytes: 100_000,
+      maxAgeMs: 500,
+      genesisOutputRoot: genesisOutputRoot(node),
+      headNumber: () => node.head().number,
+      now: () => t,
+    })
+    node.events.on('block', batcher.onBlock)
+    for (const index of [0, 1]) {
+      await block(node, producer, 1)
+      t += 600
+      expect(batcher.maybeSeal()?.index).toBe(index)
+    }
+    // batches 0 and 1 wait for L1: block 3 and 4 stay in the open batch however old it gets
+    await block(node, producer, 1)
+    await block(node, producer, 1)
+    t += 5_000
+    expect(batcher.maybeSeal()).toBeUndefined()
+    expect(outbox.open()).toMatchObject({ index: 2, firstBlock: 3n, lastBlock: 4n })
+    // batch 0 reaches L1: the aged open batch seals at once, with both blocks
+    outbox.markSubmitted(0)
+    outbox.markPosted(0, { txHash: `0x${'11'.repeat(32)}`, blockNumber: 7n, blockHash: `0x${'22'.repeat(32)}`, at: t })
+    expect(batcher.maybeSeal()).toMatchObject({ index: 2, firstBlock: 3n, lastBlock: 4n })
+    // full still seals, backlog or not: 3,000 random bytes cannot compress under 1,500
+    const small = createBatcher({
+      db: node.db,
+      outbox,
+      log,
+      maxBytes: 1_500,
+      maxAgeMs: 500,
+      genesisOutputRoot: genesisOutputRoot(node),
+      headNumber: () => node.head().number,
+      now: () => t,
+    })
+    node.events.off('block', batcher.onBlock)
+    node.events.on('block', small.onBlock)
+    await block(node, producer, 1, 3_000)
+    expect(outbox.get(3)).toMatchObject({ status: 'sealed', firstBlock: 5n, lastBlock: 5n })
+  })
+
   it('resumes after a restart: blocks produced while it was down join the open batch, none twice', async () => {
     const first = await openNode()
     const mk = (o: typeof first) =>

@@ -35,6 +35,14 @@ export type Batcher = {
   events: EventEmitter<{ sealed: [OutboxBatch] }>
 }
 
+/**
+ * Age sealing pauses while this many sealed batches still wait for L1; the open batch grows instead, up to
+ * `maxBytes`. Posting is one batch per L1 inclusion, so small batches sealed every `maxAgeMs` would otherwise pile up
+ * faster than they are posted whenever L1 inclusion is slower than `maxAgeMs` (an outage of L1 or Redis, a slow L1):
+ * a backlog that never drains. Found by `npm run chaos` (a 60 s L1 outage took 77 s to post).
+ */
+const MAX_WAITING_FOR_AGE = 2
+
 // RLP overhead of one block item besides its txs: list header, timestamp, deposit list, tx list header.
 const BLOCK_OVERHEAD = 16
 // RLP list header of one raw tx (short-string header or long-string header + length).
@@ -49,7 +57,8 @@ const txOverhead = (n: number) => (n < 56 ? 1 : n < 256 ? 2 : n < 65_536 ? 3 : 4
  * block; when it passes `maxBytes / ratio` (ratio = compressed/raw of the last sealed batch, 1 at
  * first) the batch is compressed and sealed. If the compressed bytes exceed `maxBytes`, trailing
  * blocks are moved to the next batch until it fits. A single block whose batch alone exceeds
- * `maxBytes` is sealed as it is: L1 must accept it (Anvil takes ~749 KB per 30M-gas tx).
+ * `maxBytes` is sealed as it is: L1 must accept it (Anvil takes ~749 KB per 30M-gas tx). Age sealing waits while
+ * batches are still waiting for L1 (MAX_WAITING_FOR_AGE), so a posting backlog drains in few large posts.
  */
 export function createBatcher(p: CreateBatcherParameters): Batcher {
   const { db, outbox, log, maxBytes, maxAgeMs } = p
@@ -134,10 +143,13 @@ export function createBatcher(p: CreateBatcherParameters): Batcher {
     }
   }
 
+  /** Enough sealed batches already wait for L1 that sealing another by age would only add a small post. */
+  const backlogged = () => outbox.byStatus(['sealed', 'submitted'], MAX_WAITING_FOR_AGE).length >= MAX_WAITING_FOR_AGE
+
   function maybeSeal(force = false): OutboxBatch | undefined {
     const open = outbox.open()
     if (!open) return undefined
-    const aged = now() - open.openedAt >= maxAgeMs
+    const aged = now() - open.openedAt >= maxAgeMs && !backlogged()
     const full = rawBytes * ratio >= maxBytes * 0.9
     if (!force && !aged && !full) return undefined
     const t0 = performance.now()

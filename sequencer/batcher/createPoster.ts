@@ -15,6 +15,7 @@ import {
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { rollupAbi } from '../../contracts/generated/Rollup.ts'
+import { decodeBatch } from '../../core/batch/index.ts'
 import type { Logger } from '../../core/log/logger.ts'
 import { redisOptions } from '../../core/queue/redisOptions.ts'
 import type { OutboxBatch, OutboxStore } from '../../core/storage/outboxStore.ts'
@@ -61,6 +62,9 @@ export const postQueueName = (rollup: Address) => `post-batches-${rollup.toLower
 class RetryLater extends Error {
   override name = 'RetryLater'
 }
+
+/** How long a post waits for L1 to pass its batch's L1 origin before its job is retried. */
+const ORIGIN_WAIT_MS = 120_000
 
 const bump = (x: bigint) => (x * 110n + 99n) / 100n + 1n // >= +10%, as geth's replacement rule wants
 const max = (a: bigint, b: bigint) => (a > b ? a : b)
@@ -171,6 +175,42 @@ export function createPoster(p: CreatePosterParameters): Poster {
       throw err
     })
 
+  /** The highest L1 origin among a batch's L2 blocks, from its posted bytes (decoded once per batch). */
+  const originOf = new Map<number, bigint>()
+  function maxL1Origin(row: OutboxBatch): bigint {
+    let origin = originOf.get(row.index)
+    if (origin === undefined) {
+      origin = 0n
+      for (const b of decodeBatch(row.data!).blocks) if (b.l1Origin > origin) origin = b.l1Origin
+      originOf.set(row.index, origin)
+    }
+    return origin
+  }
+
+  /**
+   * Derivation takes an L2 block only from an L1 block after the block's L1 origin (prover-stub/deriveBatch.ts),
+   * and the contract cannot check it. An L1 reorg that shortened L1 (by more than L1_CONFIRMATIONS) leaves L2
+   * blocks whose origins are at or past the new L1 head: their batch must wait until L1 has passed them, or it
+   * would land where derivation refuses it. Waits up to ORIGIN_WAIT_MS, then the job is retried.
+   */
+  async function waitForL1PastOrigin(row: OutboxBatch): Promise<void> {
+    const origin = maxL1Origin(row)
+    let head = await l1.getBlockNumber()
+    if (head >= origin) return
+    log.warn(
+      { batch: row.index, l1Origin: String(origin), l1Head: String(head) },
+      'L1 is behind the batch’s L1 origin; waiting',
+    )
+    const deadline = now() + ORIGIN_WAIT_MS
+    while (head < origin) {
+      if (stopped) throw new RetryLater('poster stopping')
+      if (now() > deadline)
+        throw new RetryLater(`L1 head ${head} still before batch ${row.index}'s L1 origin ${origin}`)
+      await new Promise((r) => setTimeout(r, Math.min(p.pollMs, 500)))
+      head = await l1.getBlockNumber()
+    }
+  }
+
   /** Posts one batch (the one the contract expects next) and returns once it is mined. */
   async function postOne(row: OutboxBatch): Promise<void> {
     if (!row.data || !row.dataHash || !row.prevOutputRoot || !row.outputRoot)
@@ -200,6 +240,7 @@ export function createPoster(p: CreatePosterParameters): Poster {
         }
         if (r?.status === 'reverted') log.warn({ batch: row.index, l1Tx: post.txHash }, 'an earlier post reverted')
       }
+      await waitForL1PastOrigin(row)
       const nonce = await l1.getTransactionCount({ address: account.address, blockTag: 'latest' })
       const waiting = posts.filter((x) => x.nonce === nonce).at(-1)
       const market = await l1.estimateFeesPerGas()

@@ -473,11 +473,16 @@ function rawDataToString(data: RawData): string {
 
 /** Reads the request body up to `limit` bytes; stops reading (without destroying the socket, so a 413 can go out) past it. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | { tooLarge: number }> {
+  // An over-limit body is still read (and dropped) to its end, up to this much: closing a connection with unread
+  // data makes the client's TCP stack reset it, and the 413 is lost (found by npm run chaos: 6 of 20 lost).
+  // Past it the client is cut off without waiting.
+  const drainCap = 4 * limit
   const declared = Number(req.headers['content-length'])
-  if (declared > limit) return Promise.resolve({ tooLarge: declared })
+  if (declared > drainCap) return Promise.resolve({ tooLarge: declared })
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
+    let over = declared > limit ? declared : 0
     const cleanup = () => {
       req.off('data', onData)
       req.off('end', onEnd)
@@ -486,17 +491,21 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | { tooLa
     }
     const onData = (chunk: Buffer) => {
       size += chunk.length
-      if (size > limit) {
-        cleanup()
-        req.pause()
-        resolve({ tooLarge: size })
+      if (size > limit || over) {
+        over = Math.max(over, size)
+        chunks.length = 0
+        if (size > drainCap) {
+          cleanup()
+          req.pause()
+          resolve({ tooLarge: size })
+        }
         return
       }
       chunks.push(chunk)
     }
     const onEnd = () => {
       cleanup()
-      resolve(Buffer.concat(chunks, size))
+      resolve(over ? { tooLarge: over } : Buffer.concat(chunks, size))
     }
     const onError = (err: Error) => {
       cleanup()

@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Address, createPublicClient, type Hex, http, type PublicClient } from 'viem'
 import { afterEach } from 'vitest'
-import { fetchBatch, type L1Batch } from '../../prover-stub/fetchBatch.ts'
-import { readBatchLogs } from '../../prover-stub/readBatchLogs.ts'
+import type { L1Batch } from '../../prover-stub/fetchBatch.ts'
 import { devAccounts, freePort, type RunningTarget, rpc, startAnvil, startNode, waitFor } from './harness.ts'
 
 export const L1_CHAIN_ID = 31337
 
+// Reading L1's batches and checking them against the L2 chain: shared with the chaos harness (npm run chaos).
+export { expectL1MatchesL2, readL1Batches } from '../../scripts/chaos/l1Batches.ts'
 /** A batch as read back from L1 alone (its event, the tx that carried it, its decoded data): derivation's own reader. */
 export type { L1Batch }
 
@@ -51,12 +52,6 @@ export async function startDevnet(opts: {
     bridge: Address
   }
   return { anvil, node, l1, rollup: deployments.rollup, bridge: deployments.bridge, env }
-}
-
-/** Every batch the rollup contract holds, read from L1 only (events + calldata of their txs), as derivation reads it. */
-export async function readL1Batches(l1: PublicClient, rollup: Address): Promise<L1Batch[]> {
-  const logs = await readBatchLogs(l1, { rollup, fromBlock: 0n, toBlock: await l1.getBlockNumber() })
-  return await Promise.all(logs.map((log) => fetchBatch(l1, { rollup, log })))
 }
 
 /** Registers an afterEach that stops every devnet `start` started in the test; returns `start`. */
@@ -115,46 +110,6 @@ export async function waitForBatched(
     timeoutMs,
     200,
   )
-}
-
-/**
- * Checks that the batches on L1 are exactly the L2 chain: indexes 0..n-1 once each, contiguous
- * block ranges from block 1, each block's timestamp and raw transactions as the node serves them,
- * parent hashes and output roots chained.
- */
-export async function expectL1MatchesL2(node: RunningTarget, batches: L1Batch[]): Promise<bigint> {
-  const sorted = [...batches].sort((a, b) => a.index - b.index)
-  sorted.forEach((b, i) => {
-    if (b.index !== i) throw new Error(`batch indexes on L1 are ${sorted.map((x) => x.index).join(',')}`)
-  })
-  let next = 1n
-  for (const b of sorted) {
-    const first = b.batch.blocks[0].number
-    if (first !== next) throw new Error(`batch ${b.index} starts at ${first}, expected ${next}`)
-    const parent = await rpc<{ hash: Hex }>(node.url, 'eth_getBlockByNumber', [`0x${(first - 1n).toString(16)}`, false])
-    if (parent.hash !== b.batch.parentHash) throw new Error(`batch ${b.index} parent hash differs`)
-    for (const blk of b.batch.blocks) {
-      const got = await rpc<{ timestamp: Hex; transactions: Hex[]; hash: Hex; stateRoot: Hex }>(
-        node.url,
-        'eth_getBlockByNumber',
-        [`0x${blk.number.toString(16)}`, false],
-      )
-      if (BigInt(got.timestamp) !== blk.timestamp) throw new Error(`block ${blk.number} timestamp differs`)
-      const raws = await Promise.all(
-        got.transactions.map((h) => rpc<Hex>(node.url, 'eth_getRawTransactionByHash', [h])),
-      )
-      // deposits lead the block; the batch carries them apart from the signed txs
-      const onL1 = [...blk.deposits, ...blk.transactions]
-      if (JSON.stringify(raws) !== JSON.stringify(onL1))
-        throw new Error(`block ${blk.number}: L1 carries ${onL1.length} txs, L2 has ${raws.length} (or they differ)`)
-    }
-    const last = b.batch.blocks[b.batch.blocks.length - 1].number
-    if (last !== b.lastL2Block) throw new Error(`batch ${b.index}: lastL2Block ${b.lastL2Block}, data ends at ${last}`)
-    next = last + 1n
-  }
-  for (let i = 1; i < sorted.length; i++)
-    if (sorted[i].prevOutputRoot !== sorted[i - 1].outputRoot) throw new Error(`batch ${i} does not chain`)
-  return next - 1n
 }
 
 /** Sends `n` ETH transfers from dev accounts 3..8 through the node; returns the highest block that included one. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `parallel-rollup` binary (package.json "bin"). The project runs from its TypeScript source: register tsx's
-// loader in this process (worker threads register it themselves, see executor/parallel/workerBoot.mjs), then hand
+// loader in this process (worker threads register it themselves, see core/threads/workerBoot.mjs), then hand
 // over to the CLI.
 import { register } from 'tsx/esm/api'
 

@@ -34,6 +34,23 @@ async function openNode(dir?: string) {
   return { node, producer: createBlockProducer(node), dataDir, outbox: createOutboxStore(node.db) }
 }
 
+/** A batcher over an opened node's outbox; `now` is the test's clock where age matters. */
+function batcherFor(
+  { node, outbox }: { node: Node; outbox: ReturnType<typeof createOutboxStore> },
+  { maxBytes, maxAgeMs = 1e9, now }: { maxBytes: number; maxAgeMs?: number; now?: () => number },
+) {
+  return createBatcher({
+    db: node.db,
+    outbox,
+    log,
+    maxBytes,
+    maxAgeMs,
+    genesisOutputRoot: genesisOutputRoot(node),
+    headNumber: () => node.head().number,
+    now,
+  })
+}
+
 const nonces = new Map<string, number>()
 /** Puts `n` signed transfers (optionally with `pad` bytes of calldata) in the pool and seals one block. */
 async function block(node: Node, producer: ReturnType<typeof createBlockProducer>, n: number, pad = 0) {
@@ -90,15 +107,7 @@ describe('createBatcher', () => {
   it('seals by size: batches fit maxBytes, cover every block once, decode to the stored blocks', async () => {
     const { node, producer, outbox } = await openNode()
     const maxBytes = 2_000
-    const batcher = createBatcher({
-      db: node.db,
-      outbox,
-      log,
-      maxBytes,
-      maxAgeMs: 1e9,
-      genesisOutputRoot: genesisOutputRoot(node),
-      headNumber: () => node.head().number,
-    })
+    const batcher = batcherFor({ node, outbox }, { maxBytes })
     batcher.start()
     node.events.on('block', batcher.onBlock)
     for (let i = 0; i < 24; i++) await block(node, producer, 4 + (i % 3))
@@ -120,16 +129,7 @@ describe('createBatcher', () => {
   it('seals by age, and a block bigger than maxBytes goes alone', async () => {
     const { node, producer, outbox } = await openNode()
     let t = 1_000
-    const batcher = createBatcher({
-      db: node.db,
-      outbox,
-      log,
-      maxBytes: 1_500,
-      maxAgeMs: 500,
-      genesisOutputRoot: genesisOutputRoot(node),
-      headNumber: () => node.head().number,
-      now: () => t,
-    })
+    const batcher = batcherFor({ node, outbox }, { maxBytes: 1_500, maxAgeMs: 500, now: () => t })
     node.events.on('block', batcher.onBlock)
     await block(node, producer, 1)
     await block(node, producer, 1)
@@ -151,16 +151,7 @@ describe('createBatcher', () => {
     // (npm run chaos: a 60 s L1 outage took 77 s to post). Size still seals at once.
     const { node, producer, outbox } = await openNode()
     let t = 1_000
-    const batcher = createBatcher({
-      db: node.db,
-      outbox,
-      log,
-      maxBytes: 100_000,
-      maxAgeMs: 500,
-      genesisOutputRoot: genesisOutputRoot(node),
-      headNumber: () => node.head().number,
-      now: () => t,
-    })
+    const batcher = batcherFor({ node, outbox }, { maxBytes: 100_000, maxAgeMs: 500, now: () => t })
     node.events.on('block', batcher.onBlock)
     for (const index of [0, 1]) {
       await block(node, producer, 1)
@@ -178,16 +169,7 @@ describe('createBatcher', () => {
     outbox.markPosted(0, { txHash: `0x${'11'.repeat(32)}`, blockNumber: 7n, blockHash: `0x${'22'.repeat(32)}`, at: t })
     expect(batcher.maybeSeal()).toMatchObject({ index: 2, firstBlock: 3n, lastBlock: 4n })
     // full still seals, backlog or not: 3,000 random bytes cannot compress under 1,500
-    const small = createBatcher({
-      db: node.db,
-      outbox,
-      log,
-      maxBytes: 1_500,
-      maxAgeMs: 500,
-      genesisOutputRoot: genesisOutputRoot(node),
-      headNumber: () => node.head().number,
-      now: () => t,
-    })
+    const small = batcherFor({ node, outbox }, { maxBytes: 1_500, maxAgeMs: 500, now: () => t })
     node.events.off('block', batcher.onBlock)
     node.events.on('block', small.onBlock)
     await block(node, producer, 1, 3_000)
@@ -196,16 +178,7 @@ describe('createBatcher', () => {
 
   it('resumes after a restart: blocks produced while it was down join the open batch, none twice', async () => {
     const first = await openNode()
-    const mk = (o: typeof first) =>
-      createBatcher({
-        db: o.node.db,
-        outbox: o.outbox,
-        log,
-        maxBytes: 2_500,
-        maxAgeMs: 1e9,
-        genesisOutputRoot: genesisOutputRoot(o.node),
-        headNumber: () => o.node.head().number,
-      })
+    const mk = (o: typeof first) => batcherFor({ node: o.node, outbox: o.outbox }, { maxBytes: 2_500 })
     const b1 = mk(first)
     b1.start()
     first.node.events.on('block', b1.onBlock)

@@ -3,6 +3,7 @@ import { type Address, createPublicClient, type Hex, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import {
   checkDeployments,
+  DeploymentsMismatchError,
   deployL1Contracts,
   type L1Deployments,
   readDeployments,
@@ -57,7 +58,14 @@ export function genesisOutputRoot(node: Node): Hex {
  * Where the rollup lives on L1: ROLLUP_ADDRESS/BRIDGE_ADDRESS if given, else the deployments file
  * (checked against the L1), else a fresh deployment with DEPLOYER_PRIVATE_KEY, written to the file.
  */
-export async function resolveDeployments(config: Config, node: Node, log: Logger): Promise<L1Deployments> {
+export async function resolveDeployments(
+  config: Config,
+  node: Node,
+  log: Logger,
+  /** Called when recorded deployments could not be checked at start (L1 down) and L1, once back, contradicts them. */
+  onLateMismatch: (err: DeploymentsMismatchError) => void = () => {},
+  signal?: AbortSignal,
+): Promise<L1Deployments> {
   const l1RpcUrl = config.L1_RPC_URL!
   const genesis = genesisOutputRoot(node)
   const batcher = privateKeyToAccount(config.BATCHER_PRIVATE_KEY as Hex).address
@@ -77,7 +85,18 @@ export async function resolveDeployments(config: Config, node: Node, log: Logger
     }
   } else d = readDeployments(file)
   if (d) {
-    await checkDeployments({ l1RpcUrl, deployments: d })
+    try {
+      await checkDeployments({ l1RpcUrl, deployments: d })
+    } catch (err) {
+      // A sequencer restarted during an L1 outage must still serve L2 (it needs L1 only to post and to read
+      // deposits, which wait for it anyway): recorded deployments are used unchecked and checked once L1 answers.
+      if (err instanceof DeploymentsMismatchError || config.ROLLUP_ADDRESS) throw err
+      log.warn(
+        { file, reason: (err as Error).message },
+        'L1 does not answer: starting with the recorded deployments; they are checked once it does',
+      )
+      void checkWhenL1Answers({ l1RpcUrl, deployments: d, log, pollMs: config.L1_POLL_MS, onLateMismatch, signal })
+    }
     if (d.genesisOutputRoot.toLowerCase() !== genesis.toLowerCase())
       throw new BaseError(`the rollup at ${d.rollup} was deployed for another L2 genesis`, {
         details: `contract genesis output root ${d.genesisOutputRoot}, this chain's ${genesis}`,
@@ -101,6 +120,28 @@ export async function resolveDeployments(config: Config, node: Node, log: Logger
   return d
 }
 
+/** Retries `checkDeployments` until L1 answers; a mismatch then goes to `onLateMismatch`. */
+async function checkWhenL1Answers(p: {
+  l1RpcUrl: string
+  deployments: L1Deployments
+  log: Logger
+  pollMs: number
+  onLateMismatch: (err: DeploymentsMismatchError) => void
+  signal?: AbortSignal
+}) {
+  while (!p.signal?.aborted) {
+    await new Promise((r) => setTimeout(r, Math.max(1000, p.pollMs)))
+    if (p.signal?.aborted) return
+    try {
+      await checkDeployments({ l1RpcUrl: p.l1RpcUrl, deployments: p.deployments })
+      p.log.info({ rollup: p.deployments.rollup }, 'L1 answers: the recorded deployments match it')
+      return
+    } catch (err) {
+      if (err instanceof DeploymentsMismatchError) return p.onLateMismatch(err)
+    }
+  }
+}
+
 /**
  * Starts the sequencer: the node, the block producer, JSON-RPC (HTTP + WebSocket on one port) and,
  * when `L1_RPC_URL` is set, the batcher and the batch poster. Without an L1 it runs as an L2 node
@@ -110,6 +151,9 @@ export async function startSequencer({ config, log }: { config: Config; log: Log
   // refused before anything opens or deploys: the admin port has no authentication
   checkAdminHost({ host: config.ADMIN_HOST, allowPublic: config.ADMIN_ALLOW_PUBLIC })
   const node = await createNode({ config, log })
+  // Stops the background check of recorded deployments (L1 down at start) when the sequencer closes.
+  const lateCheck = new AbortController()
+  let sequencer: Sequencer
   // What the admin server shows: block records (the executor's timings and stats), metrics, the dashboard feed.
   const recorder = createBlockRecorder(node)
   node.executor = recorder.observe(node.executor)
@@ -130,7 +174,19 @@ export async function startSequencer({ config, log }: { config: Config; log: Log
   let deployments: L1Deployments | undefined
   let admin: AdminServer
   try {
-    if (config.L1_RPC_URL) deployments = await resolveDeployments(config, node, log)
+    if (config.L1_RPC_URL)
+      deployments = await resolveDeployments(
+        config,
+        node,
+        log,
+        (err) => {
+          // As a mismatch found at start would: nothing may be posted to contracts this chain does not own.
+          log.fatal({ err }, 'the recorded deployments do not match L1: stopping')
+          process.exitCode = 1
+          void sequencer.close()
+        },
+        lateCheck.signal,
+      )
     admin = createAdminServer({
       host: config.ADMIN_HOST,
       port: config.ADMIN_PORT,
@@ -146,6 +202,7 @@ export async function startSequencer({ config, log }: { config: Config; log: Log
       },
     })
   } catch (err) {
+    lateCheck.abort()
     feed.close()
     metrics.close()
     recorder.close()
@@ -255,27 +312,31 @@ export async function startSequencer({ config, log }: { config: Config; log: Log
     },
     'sequencer ready',
   )
-  return {
+  let closed: Promise<void> | undefined
+  sequencer = {
     node,
     url,
     deployments,
     poster,
     adminUrl,
     metrics,
-    async close() {
-      // Reverse start order: stop taking requests, finish the block in progress, then close storage.
-      await admin.close().catch((err) => log.error({ err }, 'admin server close failed'))
-      await server.close().catch((err) => log.error({ err }, 'rpc close failed'))
-      await producer.stop()
-      stopBatcher()
-      await watcher?.stop()
-      stopPosterMetrics()
-      await poster?.stop()
-      closeFilters()
-      feed.close()
-      metrics.close()
-      recorder.close()
-      await node.close()
-    },
+    close: () => (closed ??= closeAll()),
+  }
+  return sequencer
+  async function closeAll() {
+    lateCheck.abort()
+    // Reverse start order: stop taking requests, finish the block in progress, then close storage.
+    await admin.close().catch((err) => log.error({ err }, 'admin server close failed'))
+    await server.close().catch((err) => log.error({ err }, 'rpc close failed'))
+    await producer.stop()
+    stopBatcher()
+    await watcher?.stop()
+    stopPosterMetrics()
+    await poster?.stop()
+    closeFilters()
+    feed.close()
+    metrics.close()
+    recorder.close()
+    await node.close()
   }
 }

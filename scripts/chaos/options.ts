@@ -5,8 +5,8 @@ import { BaseError } from '../../core/errors/base.ts'
 
 /** The scenarios, in the order they run. */
 export const scenarioNames = ['kill', 'l1', 'l1-restart', 'redis', 'reorg', 'hostile'] as const
-/** What runs without --scenarios: all but l1-restart, which fails until the sequencer can start without L1. */
-export const defaultScenarios: readonly ScenarioName[] = ['kill', 'l1', 'redis', 'reorg', 'hostile']
+/** What runs without --scenarios: every scenario. */
+export const defaultScenarios: readonly ScenarioName[] = ['kill', 'l1', 'l1-restart', 'redis', 'reorg', 'hostile']
 /** One of `scenarioNames`. */
 export type ScenarioName = (typeof scenarioNames)[number]
 

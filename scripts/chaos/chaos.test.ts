@@ -14,7 +14,7 @@ describe('npm run chaos', () => {
     if (options === 'help') throw new Error('unreachable')
     const lines: string[] = []
     const report = await runChaos(options, (line) => lines.push(line))
-    expect(report.rows.map((r) => r.scenario)).toEqual(['kill', 'l1', 'redis', 'reorg', 'hostile'])
+    expect(report.rows.map((r) => r.scenario)).toEqual(['kill', 'l1', 'l1-restart', 'redis', 'reorg', 'hostile'])
     for (const r of report.rows) {
       expect(r.runs, r.scenario).toBeGreaterThan(0)
       expect(r.lost, r.scenario).toBe(0)

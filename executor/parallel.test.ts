@@ -263,6 +263,17 @@ describe('parallel executor', () => {
   })
 })
 
+/** Twelve txs from twelve senders, each calling a different code-less address with data (no fast path, no conflict). */
+const independentCalls = () =>
+  Array.from({ length: 12 }, (_, k) =>
+    sign(12 + k, 0n, {
+      to: `0x${(0xbeef00 + k).toString(16).padStart(40, '0')}`,
+      value: 1n,
+      gas: 30_000n,
+      data: '0x00',
+    }),
+  )
+
 describe('parallel executor fallbacks', () => {
   test('behavior: a first block with conflicts, before the coinbase exists, equals sequential', async () => {
     const exec = await createParallelExecutor({ common, blockHash: () => undefined, workers: 2, minParallelTxs: 1 })
@@ -296,14 +307,7 @@ describe('parallel executor fallbacks', () => {
       const r1 = await exec.executeBlock({ state: B, env: env(1n), txs: small, mode: 'build' })
       expect(r1.stats).toMatchObject({ mode: 'sequential', reason: 'small block' })
       // The next block needs the workers: it waits for the seeding, finds them a block behind and re-seeds.
-      const big = Array.from({ length: 12 }, (_, k) =>
-        sign(12 + k, 0n, {
-          to: `0x${(0xbeef00 + k).toString(16).padStart(40, '0')}`,
-          value: 1n,
-          gas: 30_000n,
-          data: '0x00',
-        }),
-      )
+      const big = independentCalls()
       const s2 = await sequential.executeBlock({ state: A, env: env(2n), txs: big, mode: 'build' })
       const p2 = await exec.executeBlock({ state: B, env: env(2n), txs: big, mode: 'build' })
       await warming
@@ -322,14 +326,7 @@ describe('parallel executor fallbacks', () => {
       const small = [sign(10, 0n, { to: addrs[11], value: 1n, gas: 21_000n })]
       const r1 = await exec.executeBlock({ state, env: env(1n), txs: small, mode: 'build' })
       expect(r1.stats).toMatchObject({ mode: 'sequential', reason: 'small block' })
-      const big = Array.from({ length: 12 }, (_, k) =>
-        sign(12 + k, 0n, {
-          to: `0x${(0xbeef00 + k).toString(16).padStart(40, '0')}`,
-          value: 1n,
-          gas: 30_000n,
-          data: '0x00',
-        }),
-      )
+      const big = independentCalls()
       const r2 = await exec.executeBlock({ state, env: env(2n), txs: big, mode: 'build' })
       expect(r2.stats).toMatchObject({ mode: 'parallel', speculativeHits: 12, reExecutions: 0 })
       const r3 = await exec.executeBlock({

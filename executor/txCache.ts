@@ -22,9 +22,13 @@ export function decodeTx(raw: Uint8Array, common: Common): TypedTransaction {
   return tx
 }
 
-/** Records the wire bytes a tx was decoded from (they are its canonical encoding: ethereumjs refuses others). */
-export function knownRaw(tx: TypedTransaction, raw: Uint8Array): void {
+/**
+ * Records the wire bytes a tx was decoded from — only bytes proven canonical (equal to `serialize()`) — and, when
+ * known, their hash, so that blocks never re-encode or re-hash it.
+ */
+export function knownRaw(tx: TypedTransaction, raw: Uint8Array, hash?: Hex): void {
   raws.set(tx, raw)
+  if (hash !== undefined) hashes.set(tx, hash)
 }
 
 /** The tx hash, keccak256 of its wire encoding, computed once. */

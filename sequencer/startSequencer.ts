@@ -153,7 +153,8 @@ export async function startSequencer({ config, log }: { config: Config; log: Log
   const node = await createNode({ config, log })
   // Stops the background check of recorded deployments (L1 down at start) when the sequencer closes.
   const lateCheck = new AbortController()
-  let sequencer: Sequencer
+  let sequencer: Sequencer | undefined
+  let lateMismatch: DeploymentsMismatchError | undefined
   // What the admin server shows: block records (the executor's timings and stats), metrics, the dashboard feed.
   const recorder = createBlockRecorder(node)
   node.executor = recorder.observe(node.executor)
@@ -183,7 +184,8 @@ export async function startSequencer({ config, log }: { config: Config; log: Log
           // As a mismatch found at start would: nothing may be posted to contracts this chain does not own.
           log.fatal({ err }, 'the recorded deployments do not match L1: stopping')
           process.exitCode = 1
-          void sequencer.close()
+          if (sequencer) void sequencer.close()
+          else lateMismatch = err // still starting: start-up fails with it instead
         },
         lateCheck.signal,
       )
@@ -321,6 +323,10 @@ export async function startSequencer({ config, log }: { config: Config; log: Log
     adminUrl,
     metrics,
     close: () => (closed ??= closeAll()),
+  }
+  if (lateMismatch) {
+    await sequencer.close()
+    throw lateMismatch
   }
   return sequencer
   async function closeAll() {

@@ -1,10 +1,8 @@
-import { bytesToHex } from '@ethereumjs/util'
 import type { Address, Hash } from 'viem'
 import { nextBaseFee } from '../../core/chain/buildHeader.ts'
 import { nextBlockEnv, parentHeaderOf } from '../../core/chain/nextBlockEnv.ts'
-import { keccak256 } from '../../core/crypto/keccak256.ts'
 import type { BlockDeposit } from '../../core/deposits/depositTx.ts'
-import { knownRaw, knownSender, senderOf } from '../../executor/txCache.ts'
+import { hashOf, knownSender, senderOf } from '../../executor/txCache.ts'
 import type { BlockEnv } from '../../executor/types.ts'
 import type { Node } from '../node/createNode.ts'
 import { sealBlock } from './sealBlock.ts'
@@ -72,11 +70,7 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
     const l1 = deposits?.next()
     if (l1?.deposits.length) env.deposits = l1.deposits
     const picked = mempool.select({ baseFee: env.baseFeePerGas, maxGas: env.gasLimit, maxTxs: config.BLOCK_MAX_TXS })
-    for (const p of picked) {
-      knownSender(p.tx, p.sender)
-      // The received bytes stand in for re-encoding (hash, roots, batch) once they are proven canonical.
-      if (bytesToHex(keccak256(p.raw)) === p.hash) knownRaw(p.tx, p.raw)
-    }
+    for (const p of picked) knownSender(p.tx, p.sender)
     const tExec = performance.now()
     const result = await node.executor.executeBlock({
       state: node.world,
@@ -93,9 +87,9 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
     // funds spent by an earlier tx, an input the EVM refuses): drop it rather than retry it in every
     // block. Its successors wait in the queue for the gap to fill, as geth does.
     const refused = result.rejected.filter((r) => !r.retryable)
-    for (const r of refused) mempool.remove(bytesToHex(r.tx.hash()) as Hash)
+    for (const r of refused) mempool.remove(hashOf(r.tx))
     const dropped = [
-      ...refused.map((r) => ({ hash: bytesToHex(r.tx.hash()) as Hash, sender: senderOf(r.tx), reason: r.reason })),
+      ...refused.map((r) => ({ hash: hashOf(r.tx), sender: senderOf(r.tx), reason: r.reason })),
       ...mempool.reconcile(senders).map((d) => ({ hash: d.hash, sender: d.sender, reason: 'stale' })),
     ]
     node.db.transaction(() => {
@@ -109,8 +103,7 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
     node.setHead(block)
     lastBlockAt = Date.now()
     lastBlockTxs = included.length
-    for (const r of result.rejected)
-      log.debug({ tx: bytesToHex(r.tx.hash()), reason: r.reason }, 'left tx out of block')
+    for (const r of result.rejected) log.debug({ tx: hashOf(r.tx), reason: r.reason }, 'left tx out of block')
     for (const d of dropped) log.info({ tx: d.hash, sender: d.sender, reason: d.reason }, 'dropped tx from pool')
     if (env.number % 64n === 0n && env.number > BigInt(config.STATE_HISTORY_BLOCKS))
       stateStore.pruneHistory(env.number - BigInt(config.STATE_HISTORY_BLOCKS))

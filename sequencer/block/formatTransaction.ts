@@ -2,6 +2,7 @@ import type { TypedTransaction } from '@ethereumjs/tx'
 import { bytesToHex } from '@ethereumjs/util'
 import { type Hex, numberToHex } from 'viem'
 import { effectiveGasPrice } from '../../executor/receipt.ts'
+import { hashOf } from '../../executor/txCache.ts'
 
 /** Where a transaction sits in the chain (absent while it is in the pool). */
 export type TxLocation = { blockHash: Hex; blockNumber: bigint; index: number; baseFee: bigint }
@@ -13,7 +14,7 @@ export function formatTransaction(tx: TypedTransaction, from: Hex, at?: TxLocati
     blockHash: at ? at.blockHash : null,
     blockNumber: at ? numberToHex(at.blockNumber) : null,
     transactionIndex: at ? numberToHex(at.index) : null,
-    hash: bytesToHex(tx.hash()),
+    hash: hashOf(tx),
     from: from.toLowerCase(),
     to: tx.to ? tx.to.toString() : null,
     nonce: numberToHex(tx.nonce),

@@ -1,8 +1,9 @@
 import type { Common } from '@ethereumjs/common'
 import { RLP } from '@ethereumjs/rlp'
 import { createTxFromRLP, type TypedTransaction } from '@ethereumjs/tx'
-import { bytesToBigInt, bytesToHex } from '@ethereumjs/util'
+import { bytesToBigInt, bytesToHex, equalsBytes } from '@ethereumjs/util'
 import type { Address, Hash } from 'viem'
+import { keccak256 } from '../../core/crypto/keccak256.ts'
 import type { RecoveredSender } from '../../core/crypto/recoverSender.ts'
 import {
   EmptyAuthListError,
@@ -22,7 +23,7 @@ import {
   TxTypeNotSupportedError,
   UnprotectedTxError,
 } from '../../core/errors/tx.ts'
-import { primeSender } from '../../executor/txCache.ts'
+import { knownRaw, primeSender } from '../../executor/txCache.ts'
 import type { PooledTx } from './pooledTx.ts'
 
 /** geth's txMaxSize: 4 slots of 32 KiB. */
@@ -72,6 +73,12 @@ export function decodeRawTransaction(
     if (msg.includes('overflow') || msg.includes('2^64') || msg.includes('2^256')) throw new GasUintOverflowError()
     throw new TxDecodeError({ cause: err })
   }
+  // The bytes must be the tx's canonical encoding (as geth's strict RLP decoding requires): they are what blocks,
+  // the transactions root and the batch carry, and their keccak is the hash. Proven once here, they are reused
+  // from here on (no re-encoding or re-hashing per block).
+  if (!equalsBytes(tx.serialize(), raw)) throw new TxDecodeError({ cause: new Error('not in its canonical encoding') })
+  const hash = bytesToHex(keccak256(raw)) as Hash
+  knownRaw(tx, raw, hash)
   if (!tx.isSigned()) throw new InvalidSenderError()
   let sender: Address
   try {
@@ -96,7 +103,7 @@ export function decodeRawTransaction(
   if (feeCap < rules.minBaseFee) throw new FeeCapTooLowError({ feeCap, baseFee: rules.minBaseFee })
 
   return {
-    hash: bytesToHex(tx.hash()) as Hash,
+    hash,
     raw,
     tx,
     sender: sender.toLowerCase() as Address,

@@ -1,6 +1,8 @@
 import type { Common } from '@ethereumjs/common'
 import { createVM, type VM } from '@ethereumjs/vm'
+import './fastOpHandlers.ts'
 import './jumpDestCache.ts'
+import './syncSteps.ts'
 import { OverlayStateManager } from './state/overlayStateManager.ts'
 import type { StateReader } from './state/types.ts'
 

@@ -5,7 +5,7 @@
 // contract and opcode table. The result is read-only to the interpreter (validJumps, cachedPushes and the
 // per-position opcode entries are only read), and it depends on nothing but the code bytes and the
 // fork's opcode table, which is part of the key. Covered by the conformance run (ethereum/tests) and
-// by executor/jumpDestCache.test.ts (same results with the cache on and off).
+// by executor/syncSteps.test.ts (same results with the cache on and off).
 
 type Analysis = { jumps: Uint8Array; pushes: Record<number, bigint>; opcodesCached: unknown[] }
 type InterpreterProto = {

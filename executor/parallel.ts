@@ -21,7 +21,7 @@ import {
 import { createDiffView, pruneNoopWrites } from './state/diffView.ts'
 import { createStateDiff, type StateDiff } from './state/types.ts'
 import { applyDeposits, applySystemCalls } from './systemCalls.ts'
-import { hashOf, hasSender, primeSender, rawOf, senderOf } from './txCache.ts'
+import { hashOf, hasSender, primeSender, rawOf, senderOf, withCachedSender } from './txCache.ts'
 import type { ExecuteBlockResult, ExecutedReceipt, RejectedTx } from './types.ts'
 
 /** What one block's parallel execution did, for logs, the RPC and the dashboard. */
@@ -33,6 +33,7 @@ export type BlockExecutionStats = {
   largestLane: number
   speculativeHits: number
   reExecutions: number
+  /** Until the last worker finished (the merge runs meanwhile, behind the workers). */
   predictMs: number
   /** Of predictMs: system calls, lanes and packing txs for the workers. */
   prepareMs?: number
@@ -40,6 +41,7 @@ export type BlockExecutionStats = {
   recoverMs?: number
   /** Of predictMs: the slowest worker's own time (the rest is messaging). */
   workerMs?: number
+  /** The merge's tail after the last worker finished. */
   mergeMs: number
   rootMs: number
   totalMs: number
@@ -253,47 +255,80 @@ export async function createParallelExecutor({
       if (h) hashes.push([n, h])
     }
 
+    // Outcomes arrive while the workers run (each sends its txs in block order); the merge below follows
+    // them in block order and waits only when the next tx's outcome has not come yet.
     const outcomes: TxOutcome[] = new Array(txs.length)
     let workerMs = 0
+    let wake: (() => void) | undefined
+    const arrived = (chunk: TxOutcome[]) => {
+      for (const out of chunk) outcomes[out.index] = out
+      wake?.()
+      wake = undefined
+    }
+    let workersFailed: unknown
+    let workersDone = false
+    let tWorkersDone = 0
     const tPredict = performance.now()
-    try {
-      const runs = perWorker.map((laneIds, w) => {
-        if (laneIds.length === 0) return Promise.resolve(undefined)
-        const raws: Uint8Array[] = []
-        const entries: [number, number, number, Hex][] = []
-        const workerLanes: number[][] = []
-        let offset = 0
-        for (const li of laneIds) {
-          const positions: number[] = []
-          for (const i of lanes[li]) {
-            const raw = rawOf(txs[i])
-            positions.push(entries.length)
-            entries.push([i, offset, raw.length, senders[i]])
-            raws.push(raw)
-            offset += raw.length
-          }
-          workerLanes.push(positions)
+    const runs = perWorker.map((laneIds, w) => {
+      if (laneIds.length === 0) return Promise.resolve(undefined)
+      const raws: Uint8Array[] = []
+      const entries: [number, number, number, Hex][] = []
+      const workerLanes: number[][] = []
+      let offset = 0
+      for (const li of laneIds) {
+        const positions: number[] = []
+        for (const i of lanes[li]) {
+          const raw = rawOf(txs[i])
+          positions.push(entries.length)
+          entries.push([i, offset, raw.length, senders[i]])
+          raws.push(raw)
+          offset += raw.length
         }
-        const buf = new Uint8Array(offset)
-        let o = 0
-        for (const r of raws) {
-          buf.set(r, o)
-          o += r.length
+        workerLanes.push(positions)
+      }
+      const buf = new Uint8Array(offset)
+      let o = 0
+      for (const r of raws) {
+        buf.set(r, o)
+        o += r.length
+      }
+      return pool
+        .run(w, { version, env, systemDiff, blockHashes: hashes, raw: buf, txs: entries, lanes: workerLanes }, arrived)
+        .then((res) => {
+          workerMs = Math.max(workerMs, res.ms)
+        })
+    })
+    const workersSettled = Promise.all(runs).then(
+      () => {
+        workersDone = true
+        tWorkersDone = performance.now()
+        wake?.()
+      },
+      (err) => {
+        workersFailed = err
+        wake?.()
+      },
+    )
+    /** The outcome of tx `i`, once its worker has sent it; undefined if the workers failed. */
+    const outcomeOf = async (i: number): Promise<TxOutcome | undefined> => {
+      while (outcomes[i] === undefined) {
+        if (workersFailed !== undefined) return undefined
+        if (workersDone) {
+          workersFailed = new Error(`no outcome came back for tx ${i}`)
+          return undefined
         }
-        return pool
-          .run(w, { version, env, systemDiff, blockHashes: hashes, raw: buf, txs: entries, lanes: workerLanes })
-          .then((res) => {
-            workerMs = Math.max(workerMs, res.ms)
-            for (const out of res.outcomes) outcomes[out.index] = out
-          })
-      })
-      await Promise.all(runs)
-    } catch (err) {
-      log?.error({ err }, 'executor worker failed; running the block sequentially')
+        await new Promise<void>((resolve) => {
+          wake = resolve
+        })
+      }
+      return outcomes[i]
+    }
+    const workerFailure = async () => {
+      log?.error({ err: workersFailed }, 'executor worker failed; running the block sequentially')
       pool.version = undefined
+      await workersSettled
       return runSequential(params, 'worker failed', t0)
     }
-    const tMerge = performance.now()
 
     // Merge in block order.
     const view = createDiffView(state, createStateDiff())
@@ -370,7 +405,8 @@ export async function createParallelExecutor({
 
     for (let i = 0; i < txs.length; i++) {
       const tx = txs[i]
-      const o = outcomes[i]
+      const o = outcomes[i] ?? (await outcomeOf(i))
+      if (o === undefined) return workerFailure()
       const lane = laneOf[i]
       if (gasUsed + tx.gasLimit > env.gasLimit) {
         const err = new BlockGasPoolError({ gasLimit: tx.gasLimit, left: env.gasLimit - gasUsed })
@@ -423,7 +459,7 @@ export async function createParallelExecutor({
       }
       let r: Awaited<ReturnType<typeof runTx>>
       try {
-        r = await runTx(vm, { tx, block, blockGasUsed: gasUsed })
+        r = await runTx(vm, { tx: withCachedSender(tx), block, blockGasUsed: gasUsed })
       } catch (err) {
         overlay.takeDiff()
         reject(tx, i, (err as Error).message, err)
@@ -438,6 +474,8 @@ export async function createParallelExecutor({
       merged++
     }
     flushFees()
+    await workersSettled
+    if (workersFailed !== undefined) return workerFailure()
     const tRoot = performance.now()
     const diff = view.diff
     const stateRoot = bytesToHex(state.applyDiff(diff)) as Hex
@@ -452,11 +490,11 @@ export async function createParallelExecutor({
       largestLane: Math.max(...lanes.map((l) => l.length)),
       speculativeHits: hits,
       reExecutions,
-      predictMs: tMerge - t0,
+      predictMs: tWorkersDone - t0,
       prepareMs: tPredict - t0,
       recoverMs,
       workerMs,
-      mergeMs: tRoot - tMerge,
+      mergeMs: tRoot - tWorkersDone,
       rootMs: tTries - tRoot,
       totalMs: tEnd - t0,
       txLanes,

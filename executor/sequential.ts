@@ -11,7 +11,7 @@ import { blockRoots, buildReceipt, effectOf, transferEffect } from './receipt.ts
 import { createDiffView } from './state/diffView.ts'
 import type { WorldState } from './state/worldState.ts'
 import { applyDeposits, applySystemCalls } from './systemCalls.ts'
-import { hashOf, senderOf } from './txCache.ts'
+import { hashOf, senderOf, withCachedSender } from './txCache.ts'
 import type { BlockEnv, ExecuteBlockResult, ExecutedReceipt, RejectedTx } from './types.ts'
 
 /** A transaction of a block being verified could not be included (the block is invalid). */
@@ -102,7 +102,7 @@ export async function createSequentialExecutor({
             receipts.push(buildReceipt(tx, senderOf(tx), transferEffect(fast.gasUsed), gasUsed, env.baseFeePerGas))
             continue
           }
-          result = await runTx(vm, { tx, block, blockGasUsed: gasUsed })
+          result = await runTx(vm, { tx: withCachedSender(tx), block, blockGasUsed: gasUsed })
         } catch (err) {
           if (mode === 'verify') throw new InvalidBlockTransactionError({ index: i, hash: hashOf(tx), cause: err })
           rejected.push({ tx, reason: (err as Error).message, retryable: err instanceof BaseError && err.retryable })

@@ -1,10 +1,12 @@
 // What a load run measures: our node started as a child process (exactly as the e2e harness does it,
 // with a fresh DATA_DIR and no L1), a fresh Anvil in automine or --block-time 1 mode, or a URL that is
 // already running. Every started target is fresh, so every run starts from genesis.
+
 import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { BaseError } from '../../core/errors/base.ts'
+import { NODE_HEAP_FLAGS } from '../../core/threads/heap.ts'
 import {
   DEFAULT_CHAIN_ID,
   freePort,
@@ -93,7 +95,7 @@ async function startProfiledNode({ blockTimeMs, dir }: { blockTimeMs: number; di
     LOG_LEVEL: 'warn',
     ADMIN_PORT: '0',
   }
-  const args = ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'sequencer/main.ts']
+  const args = [...NODE_HEAP_FLAGS, '--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'sequencer/main.ts']
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let logs = ''
   child.stdout.setEncoding('utf8').on('data', (d: string) => (logs = (logs + d).slice(-65_536)))

@@ -46,13 +46,20 @@ export type ToWorker =
       /** All raw txs of this worker back to back, and for each: [index in block, offset, length, sender]. */
       raw: Uint8Array
       txs: [number, number, number, Hex][]
-      /** Lanes as lists of positions in `txs`; each lane runs in order from the pre-state. */
+      /**
+       * Lanes as lists of positions in `txs`; each lane runs in order from the pre-state. The worker steps
+       * through all its txs in block order (each on its own lane's view) and sends outcomes as it goes, so
+       * that the main thread merges while the workers still run.
+       */
       lanes: number[][]
     }
 
 /** Messages from a VM worker back to the main thread. */
 export type FromWorker =
   | { type: 'ready'; version: string }
+  /** Outcomes so far of a runLanes request, in block order; more follow. */
+  | { type: 'lanesProgress'; id: number; outcomes: TxOutcome[] }
+  /** The last outcomes of a runLanes request. */
   | { type: 'lanesDone'; id: number; outcomes: TxOutcome[]; ms: number }
   | { type: 'recovered'; id: number; addresses: Uint8Array; publicKeys: Uint8Array; failed: number[] }
   | { type: 'error'; id?: number; message: string; stack?: string }

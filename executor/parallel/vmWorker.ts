@@ -73,75 +73,88 @@ port.on('message', async (msg: ToWorker) => {
       const block = toEjsBlock(common, msg.env)
       const coinbase = msg.env.coinbase.toLowerCase() as Hex
       const base = createDiffView(state!, msg.systemDiff)
-      const outcomes: TxOutcome[] = []
-      for (const lane of msg.lanes) {
-        const laneView = createDiffView(base)
-        for (const pos of lane) {
-          const [index, offset, length, sender] = msg.txs[pos]
-          const tx = createTxFromRLP(msg.raw.subarray(offset, offset + length), { common, freeze: false })
-          const from = new Address(hexToBytes(sender))
-          Object.defineProperty(tx, 'getSenderAddress', { value: () => from })
-          overlay.reset(laneView)
-          overlay.reads = new Set()
-          overlay.coinbase = coinbase
-          overlay.execDepth = 0
-          overlay.coinbaseTouched = sender === coinbase || tx.to?.toString() === coinbase
-          let out: TxOutcome
-          const fast = tryFastTransfer(tx, sender, overlay, msg.env, coinbase)
-          if (fast) {
-            const writes = overlay.takeDiff()
-            out =
-              'invalid' in fast
-                ? { ...NO_EFFECT, index, invalid: fast.invalid, reads: [...overlay.reads], writes: emptyDiff() }
-                : {
-                    ...NO_EFFECT,
-                    index,
-                    status: 1,
-                    gasUsed: fast.gasUsed,
-                    minerValue: fast.minerValue,
-                    reads: [...overlay.reads],
-                    writes,
-                  }
-            if (!('invalid' in fast)) laneView.apply(writes)
-            outcomes.push(out)
-            continue
-          }
-          try {
-            const r = await runTx(vm, { tx, block, blockGasUsed: 0n })
-            const writes = overlay.takeDiff()
-            if (!overlay.coinbaseTouched) writes.accounts.delete(coinbase)
-            pruneNoopWrites(writes, laneView)
-            out = {
-              index,
-              status: (r.receipt as { status: 0 | 1 }).status,
-              gasUsed: r.totalGasSpent,
-              logs: r.receipt.logs as TxOutcome['logs'],
-              bloom: r.bloom.bitvector,
-              createdAddress: r.createdAddress ? (r.createdAddress.toString() as Hex) : null,
-              minerValue: r.minerValue,
-              reads: [...overlay.reads],
-              writes,
-              coinbaseTouched: overlay.coinbaseTouched,
-            }
-            laneView.apply(writes)
-          } catch (err) {
-            overlay.takeDiff()
-            out = {
-              index,
-              invalid: (err as Error).message,
-              status: 0,
-              gasUsed: 0n,
-              logs: [],
-              bloom: new Uint8Array(256),
-              createdAddress: null,
-              minerValue: 0n,
-              reads: [...overlay.reads],
-              writes: { accounts: new Map(), storage: new Map(), code: new Map() },
-              coinbaseTouched: overlay.coinbaseTouched,
-            }
-          }
-          outcomes.push(out)
+      // Every tx of this worker in block order, each on its own lane's view (lanes are independent here:
+      // each starts from the pre-state), with outcomes sent as they come, so that the main thread merges
+      // (in block order) while this worker still runs.
+      const laneOfPos = new Int32Array(msg.txs.length)
+      msg.lanes.forEach((lane, li) => {
+        for (const pos of lane) laneOfPos[pos] = li
+      })
+      const order = msg.lanes.flat().sort((a, b) => msg.txs[a][0] - msg.txs[b][0])
+      const laneViews: (ReturnType<typeof createDiffView> | undefined)[] = new Array(msg.lanes.length)
+      let outcomes: TxOutcome[] = []
+      const send = (out: TxOutcome) => {
+        outcomes.push(out)
+        if (outcomes.length < PROGRESS_EVERY) return
+        post({ type: 'lanesProgress', id: msg.id, outcomes })
+        outcomes = []
+      }
+      for (const pos of order) {
+        const laneView = (laneViews[laneOfPos[pos]] ??= createDiffView(base))
+        const [index, offset, length, sender] = msg.txs[pos]
+        const tx = createTxFromRLP(msg.raw.subarray(offset, offset + length), { common, freeze: false })
+        const from = new Address(hexToBytes(sender))
+        Object.defineProperty(tx, 'getSenderAddress', { value: () => from })
+        overlay.reset(laneView)
+        overlay.reads = new Set()
+        overlay.coinbase = coinbase
+        overlay.execDepth = 0
+        overlay.coinbaseTouched = sender === coinbase || tx.to?.toString() === coinbase
+        let out: TxOutcome
+        const fast = tryFastTransfer(tx, sender, overlay, msg.env, coinbase)
+        if (fast) {
+          const writes = overlay.takeDiff()
+          out =
+            'invalid' in fast
+              ? { ...NO_EFFECT, index, invalid: fast.invalid, reads: [...overlay.reads], writes: emptyDiff() }
+              : {
+                  ...NO_EFFECT,
+                  index,
+                  status: 1,
+                  gasUsed: fast.gasUsed,
+                  minerValue: fast.minerValue,
+                  reads: [...overlay.reads],
+                  writes,
+                }
+          if (!('invalid' in fast)) laneView.apply(writes)
+          send(out)
+          continue
         }
+        try {
+          const r = await runTx(vm, { tx, block, blockGasUsed: 0n })
+          const writes = overlay.takeDiff()
+          if (!overlay.coinbaseTouched) writes.accounts.delete(coinbase)
+          pruneNoopWrites(writes, laneView)
+          out = {
+            index,
+            status: (r.receipt as { status: 0 | 1 }).status,
+            gasUsed: r.totalGasSpent,
+            logs: r.receipt.logs as TxOutcome['logs'],
+            bloom: r.bloom.bitvector,
+            createdAddress: r.createdAddress ? (r.createdAddress.toString() as Hex) : null,
+            minerValue: r.minerValue,
+            reads: [...overlay.reads],
+            writes,
+            coinbaseTouched: overlay.coinbaseTouched,
+          }
+          laneView.apply(writes)
+        } catch (err) {
+          overlay.takeDiff()
+          out = {
+            index,
+            invalid: (err as Error).message,
+            status: 0,
+            gasUsed: 0n,
+            logs: [],
+            bloom: new Uint8Array(256),
+            createdAddress: null,
+            minerValue: 0n,
+            reads: [...overlay.reads],
+            writes: { accounts: new Map(), storage: new Map(), code: new Map() },
+            coinbaseTouched: overlay.coinbaseTouched,
+          }
+        }
+        send(out)
       }
       overlay.reads = undefined
       post({ type: 'lanesDone', id: msg.id, outcomes, ms: performance.now() - t0 })
@@ -156,6 +169,8 @@ port.on('message', async (msg: ToWorker) => {
   }
 })
 
+/** Outcomes per progress message: ~30-60 ms of ERC-20 transfers, so that the merge trails closely. */
+const PROGRESS_EVERY = 128
 const ZERO_BLOOM = new Uint8Array(256)
 const emptyDiff = () => ({ accounts: new Map(), storage: new Map(), code: new Map() })
 const NO_EFFECT = {

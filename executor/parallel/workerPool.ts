@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import { BaseError } from '../../core/errors/base.ts'
+import { EVM_WORKER_RESOURCE_LIMITS } from '../../core/threads/heap.ts'
 import type { StateDiff } from '../state/types.ts'
 import type { FromWorker, StateSnapshot, ToWorker, TxOutcome } from './messages.ts'
 
@@ -21,10 +22,15 @@ export type WorkerPool = {
   init(params: { chainId: number; hardfork: string; snapshot: StateSnapshot; version: string }): Promise<void>
   /** Advances every replica by one block's diff. */
   applyDiff(diff: StateDiff, version: string): void
+  /**
+   * Runs lanes on one worker. `onOutcomes` gets the outcomes as the worker sends them, in block order, the
+   * last ones included; the promise resolves after the last with the worker's own time.
+   */
   run(
     worker: number,
     msg: Omit<Extract<ToWorker, { type: 'runLanes' }>, 'id' | 'type'>,
-  ): Promise<{ outcomes: TxOutcome[]; ms: number }>
+    onOutcomes: (outcomes: TxOutcome[]) => void,
+  ): Promise<{ ms: number }>
   /** Recovers the senders of raw txs on one worker. */
   recover(
     worker: number,
@@ -38,10 +44,15 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
   const entry = new URL('./vmWorker.ts', import.meta.url).href
   const workers = Array.from(
     { length: size },
-    () => new Worker(new URL('../../core/threads/workerBoot.mjs', import.meta.url), { workerData: { entry } }),
+    () =>
+      new Worker(new URL('../../core/threads/workerBoot.mjs', import.meta.url), {
+        workerData: { entry },
+        resourceLimits: EVM_WORKER_RESOURCE_LIMITS,
+      }),
   )
   // One table for both reply kinds; each request knows what it will get back.
   const pending = new Map<number, { resolve(v: never): void; reject(e: unknown): void }>()
+  const progress = new Map<number, (outcomes: TxOutcome[]) => void>()
   let readyWaiters: { resolve(): void; reject(e: unknown): void }[] = []
   let nextId = 1
   let broken: string | undefined
@@ -49,6 +60,7 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
     broken ??= reason
     for (const p of pending.values()) p.reject(new WorkerFailedError({ reason }))
     pending.clear()
+    progress.clear()
     for (const w of readyWaiters) w.reject(new WorkerFailedError({ reason }))
     readyWaiters = []
   }
@@ -65,8 +77,11 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
   for (const w of workers) {
     w.on('message', (m: FromWorker) => {
       if (m.type === 'ready') readyWaiters.shift()?.resolve()
+      else if (m.type === 'lanesProgress') progress.get(m.id)?.(m.outcomes)
       else if (m.type === 'lanesDone') {
-        pending.get(m.id)?.resolve({ outcomes: m.outcomes, ms: m.ms } as never)
+        progress.get(m.id)?.(m.outcomes)
+        progress.delete(m.id)
+        pending.get(m.id)?.resolve({ ms: m.ms } as never)
         pending.delete(m.id)
       } else if (m.type === 'recovered') {
         pending.get(m.id)?.resolve(m as never)
@@ -110,14 +125,18 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
       for (const w of workers) w.postMessage({ type: 'applyDiff', diff, version } satisfies ToWorker)
       pool.version = version
     },
-    run(worker, msg) {
+    run(worker, msg, onOutcomes) {
       if (broken) return Promise.reject(new WorkerFailedError({ reason: broken }))
       const id = nextId++
       hold(worker)
-      return new Promise<{ outcomes: TxOutcome[]; ms: number }>((resolve, reject) => {
+      return new Promise<{ ms: number }>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (v: never) => void, reject })
+        progress.set(id, onOutcomes)
         workers[worker].postMessage({ type: 'runLanes', id, ...msg } satisfies ToWorker, [])
-      }).finally(() => release(worker))
+      }).finally(() => {
+        progress.delete(id)
+        release(worker)
+      })
     },
     recover(worker, msg) {
       if (broken) return Promise.reject(new WorkerFailedError({ reason: broken }))

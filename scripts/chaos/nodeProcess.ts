@@ -1,11 +1,13 @@
 // The sequencer as a child process (`node --import tsx sequencer/main.ts`), so that the harness can SIGKILL it at
 // any moment and start it again on the same DATA_DIR and port. Its output is appended to one log file across
 // restarts, with a marker line per start and per kill.
+
 import { type ChildProcess, spawn } from 'node:child_process'
 import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { BaseError } from '../../core/errors/base.ts'
+import { NODE_HEAP_FLAGS } from '../../core/threads/heap.ts'
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -73,7 +75,7 @@ export function createNodeProcess({
       if (running()) throw new NodeStartError({ reason: 'it is already running', logFile })
       note('starting the sequencer')
       const fd = openSync(logFile, 'a')
-      const c = spawn(process.execPath, ['--import', 'tsx', 'sequencer/main.ts'], {
+      const c = spawn(process.execPath, [...NODE_HEAP_FLAGS, '--import', 'tsx', 'sequencer/main.ts'], {
         cwd: REPO_ROOT,
         env: { ...process.env, ...env },
         stdio: ['ignore', fd, fd],

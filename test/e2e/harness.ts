@@ -13,6 +13,7 @@
 //                           fall back when the node lacks them (e.g. eth_fillTransaction,eth_getAccountInfo)
 //   E2E_KEEP_DATA=1         keep the temporary data dirs
 //   E2E_NODE_LOGS=1         echo the node's stdout/stderr live
+
 import { type ChildProcess, spawn } from 'node:child_process'
 import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -24,6 +25,7 @@ import { fileURLToPath } from 'node:url'
 import { defineChain, type Hex, toHex } from 'viem'
 import { mnemonicToAccount, type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts'
 import { WebSocket, WebSocketServer } from 'ws'
+import { NODE_HEAP_FLAGS } from '../../core/threads/heap.ts'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const CONTRACTS_DIR = path.join(REPO_ROOT, 'contracts')
@@ -283,7 +285,7 @@ export async function startNode(opts: StartOptions = {}): Promise<RunningTarget>
   }
   const { target, ready } = makeTarget(
     'node',
-    () => launch(process.execPath, ['--import', 'tsx', 'sequencer/main.ts'], env, REPO_ROOT, logs),
+    () => launch(process.execPath, [...NODE_HEAP_FLAGS, '--import', 'tsx', 'sequencer/main.ts'], env, REPO_ROOT, logs),
     { url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}`, dataDir, chainId },
     logs,
     opts.startupTimeoutMs ?? 60_000,

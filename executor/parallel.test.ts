@@ -394,4 +394,74 @@ describe('parallel executor fallbacks', () => {
       await exec.close()
     }
   })
+
+  test('behavior: contract blocks whose senders are still being recovered form lanes as the senders come back (nonce chains split across chunks), equal to sequential', {
+    timeout: 300_000,
+  }, async () => {
+    const exec = await createParallelExecutor({ common, blockHash: () => undefined, workers: 2, minParallelTxs: 1 })
+    const sequential = await createSequentialExecutor({ common, blockHash: () => undefined, fastTransfers: false })
+    try {
+      const rand = prng(91)
+      const nonces = new Map<number, bigint>()
+      const next = (i: number) => {
+        const n = nonces.get(i) ?? 0n
+        nonces.set(i, n + 1n)
+        return n
+      }
+      const tokenAddr = getContractAddress({ from: addrs[0], nonce: 0n }).toLowerCase() as Hex
+      const kitchenAddr = getContractAddress({ from: addrs[0], nonce: 1n }).toLowerCase() as Hex
+      const setup = [
+        sign(0, next(0), { data: token.bytecode, gas: 3_000_000n }),
+        sign(0, next(0), { data: kitchen.bytecode, gas: 3_000_000n }),
+      ]
+      for (let i = 1; i < addrs.length; i++)
+        setup.push(
+          sign(0, next(0), {
+            to: tokenAddr,
+            data: encodeFunctionData({ abi: token.abi, functionName: 'transfer', args: [addrs[i], 10n ** 24n] }),
+          }),
+        )
+      const A = freshState()
+      const B = freshState()
+      expect(summarize(await exec.executeBlock({ state: B, env: env(1n), txs: setup, mode: 'build' }))).toEqual(
+        summarize(await sequential.executeBlock({ state: A, env: env(1n), txs: setup, mode: 'build' })),
+      )
+      const call = (fn: string, args: unknown[]) =>
+        encodeFunctionData({ abi: kitchen.abi, functionName: fn, args } as never)
+      let reExecutions = 0
+      // Two blocks: the first teaches the executor that the kitchen is hot, the second lanes by it.
+      for (let b = 2n; b <= 3n; b++) {
+        const raws: Uint8Array[] = []
+        for (let k = 0; k < 400; k++) {
+          const from = Math.floor(rand() * addrs.length)
+          const r = rand()
+          const to = addrs[Math.floor(rand() * addrs.length)]
+          let tx: TypedTransaction
+          if (r < 0.35)
+            tx = sign(from, next(from), {
+              to: tokenAddr,
+              data: encodeFunctionData({ abi: token.abi, functionName: 'transfer', args: [to, BigInt(k + 1)] }),
+            })
+          else if (r < 0.55)
+            tx = sign(from, next(from), { to: kitchenAddr, data: call('store', [BigInt(k % 3), BigInt(k)]) })
+          else if (r < 0.6) tx = sign(from, next(from), { to: kitchenAddr, data: call('fail', [1n]) })
+          else tx = sign(from, next(from), { to, value: BigInt(k + 1), gas: 21_000n, kind: k % 3 })
+          raws.push(tx.serialize())
+        }
+        // Decoded from bytes: no sender is known, so the executor recovers them on its workers, in chunks.
+        const fresh = () => raws.map((r) => decodeTx(r, common))
+        const s = await sequential.executeBlock({ state: A, env: env(b), txs: fresh(), mode: 'build' })
+        const p = await exec.executeBlock({ state: B, env: env(b), txs: fresh(), mode: 'build' })
+        expect(p.stats.mode).toBe('parallel')
+        expect(p.stats.recoverMs).toBeGreaterThan(0)
+        expect(s.rejected).toHaveLength(0)
+        reExecutions += p.stats.reExecutions
+        expect(JSON.stringify(summarize(p), bigintJson)).toBe(JSON.stringify(summarize(s), bigintJson))
+      }
+      expect(reExecutions).toBeGreaterThan(0) // the kitchen's shared slots conflicted before it was hot
+      expect(dump(B)).toEqual(dump(A))
+    } finally {
+      await exec.close()
+    }
+  })
 })

@@ -98,6 +98,7 @@ export async function createParallelExecutor({
   let pool: WorkerPool = createWorkerPool({ size: Math.max(1, workers) })
   const { vm, overlay } = await createExecutionVm({ common, blockHash })
   const hot = new Map<Hex, bigint>() // contract -> block number until which it stays hot
+  let blockRuns = 0 // tags each block's messages to the workers (their lane views live for one block)
 
   // A seeding in flight (prepare() at start, in the background): a block waits for it, then checks the version.
   let seeding: Promise<void> | undefined
@@ -152,12 +153,19 @@ export async function createParallelExecutor({
     if (todo.length < 64) return { readyAt: () => undefined, all: Promise.resolve(), finishedAt: () => 0 }
     let finishedAt = 0
     const chunk = Math.min(1024, Math.max(64, Math.ceil(todo.length / (pool.size * 8))))
-    const chunks: Promise<void>[] = []
+    const count = Math.ceil(todo.length / chunk)
     const chunkOf = new Int32Array(txs.length).fill(-1)
-    const done: boolean[] = []
-    for (let c = 0, from = 0; from < todo.length; c++, from += chunk) {
-      const part = todo.slice(from, from + chunk)
-      for (const i of part) chunkOf[i] = c
+    const done: boolean[] = new Array(count).fill(false)
+    // Each chunk's promise exists from the start; its request is posted when the chunk's turn comes: at
+    // most two outstanding per worker, so that work sent to a worker for the txs already recovered is not
+    // queued behind every recovery of the block.
+    const settle: (() => void)[] = []
+    const chunks: Promise<void>[] = Array.from({ length: count }, (_, c) => new Promise<void>((r) => (settle[c] = r)))
+    let posted = 0
+    const post = (worker: number) => {
+      const c = posted++
+      if (c >= count) return
+      const part = todo.slice(c * chunk, (c + 1) * chunk)
       const raws = part.map((i) => rawOf(txs[i]))
       const buf = new Uint8Array(raws.reduce((s, r) => s + r.length, 0))
       const entries: [number, number][] = []
@@ -167,28 +175,29 @@ export async function createParallelExecutor({
         entries.push([o, r.length])
         o += r.length
       }
-      done.push(false)
-      chunks.push(
-        pool
-          .recover(c % pool.size, { raw: buf, txs: entries })
-          .then((res) => {
-            const failed = new Set(res.failed)
-            part.forEach((txIndex, k) => {
-              if (failed.has(k)) return
-              primeSender(
-                txs[txIndex],
-                bytesToHex(res.addresses.subarray(k * 20, k * 20 + 20)) as Hex,
-                res.publicKeys.slice(k * 64, k * 64 + 64),
-              )
-            })
+      pool
+        .recover(worker, { raw: buf, txs: entries })
+        .then((res) => {
+          const failed = new Set(res.failed)
+          part.forEach((txIndex, k) => {
+            if (failed.has(k)) return
+            primeSender(
+              txs[txIndex],
+              bytesToHex(res.addresses.subarray(k * 20, k * 20 + 20)) as Hex,
+              res.publicKeys.slice(k * 64, k * 64 + 64),
+            )
           })
-          .catch((err) => log?.warn({ err }, 'sender recovery on a worker failed; recovering on the main thread'))
-          .finally(() => {
-            done[c] = true
-            finishedAt = performance.now()
-          }),
-      )
+        })
+        .catch((err) => log?.warn({ err }, 'sender recovery on a worker failed; recovering on the main thread'))
+        .finally(() => {
+          done[c] = true
+          finishedAt = performance.now()
+          settle[c]()
+          post(worker)
+        })
     }
+    for (let c = 0; c < count; c++) for (const i of todo.slice(c * chunk, (c + 1) * chunk)) chunkOf[i] = c
+    for (let k = 0; k < 2 * pool.size; k++) post(k % pool.size)
     return {
       readyAt: (i: number) => {
         const c = chunkOf[i]
@@ -203,7 +212,6 @@ export async function createParallelExecutor({
   async function executeBlock(params: ExecuteBlockParameters) {
     const t0 = performance.now()
     const { state, env, txs, mode } = params
-    let recoverMs = 0
     const version = bytesToHex(state.stateRoot())
     if (txs.length < minParallelTxs) return runSequential(params, 'small block', t0)
     if (pool.broken) {
@@ -229,9 +237,6 @@ export async function createParallelExecutor({
       r.stats.recoverMs = Math.max(0, recovery.finishedAt() - tRecover)
       return r
     }
-    await recovery.all
-    recoverMs = performance.now() - tRecover
-
     // System writes (EIP-2935/4788) come first and are part of every lane's pre-state.
     overlay.reset(state)
     overlay.reads = undefined
@@ -240,15 +245,9 @@ export async function createParallelExecutor({
     applyDeposits(overlay, env)
     const systemDiff = overlay.takeDiff()
 
-    const senders = txs.map((t) => senderOf(t))
     const tos = txs.map((t) => (t.to ? (t.to.toString() as Hex) : null))
     for (const [k, until] of hot) if (until < env.number) hot.delete(k)
-    const { lanes, weights } = buildLanes({ senders, tos, gas: txs.map((t) => t.gasLimit), hot: new Set(hot.keys()) })
-    const laneOf = new Int32Array(txs.length)
-    lanes.forEach((lane, li) => {
-      for (const i of lane) laneOf[i] = li
-    })
-    const perWorker = assignLanes(weights, pool.size)
+    const hotNow = new Set(hot.keys())
     const hashes: [bigint, Uint8Array][] = []
     for (let n = env.number - 1n; n >= 0n && n >= env.number - 256n; n--) {
       const h = blockHash(n)
@@ -258,7 +257,7 @@ export async function createParallelExecutor({
     // Outcomes arrive while the workers run (each sends its txs in block order); the merge below follows
     // them in block order and waits only when the next tx's outcome has not come yet.
     const outcomes: TxOutcome[] = new Array(txs.length)
-    let workerMs = 0
+    const workerTime = new Array<number>(pool.size).fill(0)
     let wake: (() => void) | undefined
     const arrived = (chunk: TxOutcome[]) => {
       for (const out of chunk) outcomes[out.index] = out
@@ -268,36 +267,91 @@ export async function createParallelExecutor({
     let workersFailed: unknown
     let workersDone = false
     let tWorkersDone = 0
-    const tPredict = performance.now()
-    const runs = perWorker.map((laneIds, w) => {
-      if (laneIds.length === 0) return Promise.resolve(undefined)
-      const raws: Uint8Array[] = []
-      const entries: [number, number, number, Hex][] = []
-      const workerLanes: number[][] = []
-      let offset = 0
-      for (const li of laneIds) {
-        const positions: number[] = []
-        for (const i of lanes[li]) {
+    let tPredict = 0
+
+    // Txs go to the workers in block order, each tagged with its lane; a worker runs a lane's txs in order on
+    // that lane's view. `flush` sends what has been assigned so far (one message per worker).
+    const run = ++blockRuns
+    const senders: Hex[] = new Array(txs.length)
+    const laneOf = new Int32Array(txs.length)
+    const laneSizes: number[] = []
+    const laneWorker: number[] = []
+    const pending: number[][] = Array.from({ length: pool.size }, () => [])
+    const runs: Promise<void>[] = []
+    const flush = () => {
+      tPredict ||= performance.now()
+      pending.forEach((idx, w) => {
+        if (idx.length === 0) return
+        const entries: [number, number, number, Hex, number][] = []
+        let size = 0
+        for (const i of idx) size += rawOf(txs[i]).length
+        const buf = new Uint8Array(size)
+        let o = 0
+        for (const i of idx) {
           const raw = rawOf(txs[i])
-          positions.push(entries.length)
-          entries.push([i, offset, raw.length, senders[i]])
-          raws.push(raw)
-          offset += raw.length
+          buf.set(raw, o)
+          entries.push([i, o, raw.length, senders[i], laneOf[i]])
+          o += raw.length
         }
-        workerLanes.push(positions)
+        pending[w] = []
+        const p = pool
+          .run(w, { run, version, env, systemDiff, blockHashes: hashes, raw: buf, txs: entries }, arrived)
+          .then((res) => {
+            workerTime[w] += res.ms
+          })
+        p.catch(() => {}) // observed through workersSettled
+        runs.push(p)
+      })
+    }
+    if (txs.some((_, i) => recovery.readyAt(i) !== undefined)) {
+      // Senders still coming back from the workers: form lanes as they come, in block order, and send each
+      // stretch of recovered txs at once, so execution starts with the first chunk and overlaps recovery.
+      // A lane is a sender's txs plus a hot contract's; it goes to the least loaded worker (by gas) when it
+      // opens. A tx whose sender and hot contract are already in two different lanes joins the older one;
+      // anything this leaves between lanes is caught by the merge's read check, as any missed conflict is.
+      const laneOfKey = new Map<string, number>()
+      const load = new Array<bigint>(pool.size).fill(0n)
+      for (let i = 0; i < txs.length; i++) {
+        const ready = recovery.readyAt(i)
+        if (ready) {
+          flush()
+          await ready
+        }
+        senders[i] = senderOf(txs[i])
+        const sk = `s${senders[i]}`
+        const to = tos[i]
+        const tk = to && hotNow.has(to) ? `t${to}` : undefined
+        const bySender = laneOfKey.get(sk)
+        const byTo = tk === undefined ? undefined : laneOfKey.get(tk)
+        let lane = bySender === undefined ? byTo : byTo === undefined ? bySender : Math.min(bySender, byTo)
+        if (lane === undefined) {
+          lane = laneWorker.length
+          let w = 0
+          for (let k = 1; k < pool.size; k++) if (load[k] < load[w]) w = k
+          laneWorker.push(w)
+          laneSizes.push(0)
+        }
+        if (bySender === undefined) laneOfKey.set(sk, lane)
+        if (tk !== undefined && byTo === undefined) laneOfKey.set(tk, lane)
+        laneOf[i] = lane
+        laneSizes[lane]++
+        load[laneWorker[lane]] += txs[i].gasLimit
+        pending[laneWorker[lane]].push(i)
       }
-      const buf = new Uint8Array(offset)
-      let o = 0
-      for (const r of raws) {
-        buf.set(r, o)
-        o += r.length
-      }
-      return pool
-        .run(w, { version, env, systemDiff, blockHashes: hashes, raw: buf, txs: entries, lanes: workerLanes }, arrived)
-        .then((res) => {
-          workerMs = Math.max(workerMs, res.ms)
-        })
-    })
+    } else {
+      // Senders known (the pool's txs): whole lanes, spread by gas, heaviest first (LPT).
+      for (let i = 0; i < txs.length; i++) senders[i] = senderOf(txs[i])
+      const { lanes, weights } = buildLanes({ senders, tos, gas: txs.map((t) => t.gasLimit), hot: hotNow })
+      assignLanes(weights, pool.size).forEach((laneIds, w) => {
+        for (const li of laneIds) laneWorker[li] = w
+      })
+      lanes.forEach((lane, li) => {
+        for (const i of lane) laneOf[i] = li
+        laneSizes[li] = lane.length
+      })
+      for (let i = 0; i < txs.length; i++) pending[laneWorker[laneOf[i]]].push(i)
+    }
+    flush()
     const workersSettled = Promise.all(runs).then(
       () => {
         workersDone = true
@@ -337,7 +391,7 @@ export async function createParallelExecutor({
     const coinbase = env.coinbase.toLowerCase() as Hex
     const lastWriter = new Map<string, number>()
     const accepted = new Uint8Array(txs.length)
-    const poisoned = new Uint8Array(lanes.length)
+    const poisoned = new Uint8Array(laneSizes.length)
     const included: TypedTransaction[] = []
     const rejected: RejectedTx[] = []
     const receipts: ExecutedReceipt[] = []
@@ -486,14 +540,14 @@ export async function createParallelExecutor({
     const stats: BlockExecutionStats = {
       mode: 'parallel',
       txs: txs.length,
-      lanes: lanes.length,
-      largestLane: Math.max(...lanes.map((l) => l.length)),
+      lanes: laneSizes.length,
+      largestLane: Math.max(...laneSizes),
       speculativeHits: hits,
       reExecutions,
       predictMs: tWorkersDone - t0,
       prepareMs: tPredict - t0,
-      recoverMs,
-      workerMs,
+      recoverMs: Math.max(0, recovery.finishedAt() - tRecover),
+      workerMs: Math.max(...workerTime),
       mergeMs: tRoot - tWorkersDone,
       rootMs: tTries - tRoot,
       totalMs: tEnd - t0,

@@ -43,15 +43,15 @@ export type ToWorker =
       systemDiff: StateDiff
       /** Block hashes for BLOCKHASH, [number, hash] for the last 256 blocks. */
       blockHashes: [bigint, Uint8Array][]
-      /** All raw txs of this worker back to back, and for each: [index in block, offset, length, sender]. */
+      /** All raw txs of this message back to back, and for each: [index in block, offset, length, sender, lane]. */
       raw: Uint8Array
-      txs: [number, number, number, Hex][]
       /**
-       * Lanes as lists of positions in `txs`; each lane runs in order from the pre-state. The worker steps
-       * through all its txs in block order (each on its own lane's view) and sends outcomes as it goes, so
-       * that the main thread merges while the workers still run.
+       * In block order. Each lane runs in order on its own view of the pre-state; a block's txs may come in
+       * several messages (as their senders are recovered), and lane views last until the next `run`.
        */
-      lanes: number[][]
+      txs: [number, number, number, Hex, number][]
+      /** Which block execution these txs belong to (lanes are numbered per run). */
+      run: number
     }
 
 /** Messages from a VM worker back to the main thread. */

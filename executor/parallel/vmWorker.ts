@@ -9,7 +9,7 @@ import { recoverSender } from '../../core/crypto/recoverSender.ts'
 import { createExecutionVm } from '../createExecutionVm.ts'
 import { tryFastTransfer } from '../fastTransfer.ts'
 import { toEjsBlock } from '../sequential.ts'
-import { createDiffView, createFlatState, type FlatState, pruneNoopWrites } from '../state/diffView.ts'
+import { createDiffView, createFlatState, type DiffView, type FlatState, pruneNoopWrites } from '../state/diffView.ts'
 import type { FromWorker, ToWorker, TxOutcome } from './messages.ts'
 
 // A VM worker: keeps a replica of the head state (seeded once, then one diff per block) and runs
@@ -21,6 +21,7 @@ let state: FlatState | undefined
 let version = ''
 let vmPromise: ReturnType<typeof setup> | undefined
 let blockHashes = new Map<bigint, Uint8Array>()
+let session: { run: number; base: DiffView; lanes: Map<number, DiffView> } | undefined
 
 async function setup(chainId: number, hardfork: string) {
   const common = createChainCommon({ chainId, hardfork })
@@ -30,16 +31,25 @@ async function setup(chainId: number, hardfork: string) {
 
 const post = (m: FromWorker) => port.postMessage(m)
 
-port.on('message', async (msg: ToWorker) => {
+// Messages are handled one at a time, in order: a block's runLanes messages share lane views, and a
+// handler must not start while an earlier one is still awaiting.
+let queue: Promise<void> = Promise.resolve()
+port.on('message', (msg: ToWorker) => {
+  queue = queue.then(() => handle(msg))
+})
+
+async function handle(msg: ToWorker): Promise<void> {
   try {
     if (msg.type === 'init') {
       state = createFlatState(msg.snapshot)
+      session = undefined
       version = msg.version
       vmPromise = setup(msg.chainId, msg.hardfork)
       await vmPromise
       post({ type: 'ready', version })
     } else if (msg.type === 'applyDiff') {
       state!.applyDiff(msg.diff)
+      session = undefined
       version = msg.version
     } else if (msg.type === 'recover') {
       const { common } = await vmPromise!
@@ -72,16 +82,11 @@ port.on('message', async (msg: ToWorker) => {
       blockHashes = new Map(msg.blockHashes)
       const block = toEjsBlock(common, msg.env)
       const coinbase = msg.env.coinbase.toLowerCase() as Hex
-      const base = createDiffView(state!, msg.systemDiff)
-      // Every tx of this worker in block order, each on its own lane's view (lanes are independent here:
-      // each starts from the pre-state), with outcomes sent as they come, so that the main thread merges
-      // (in block order) while this worker still runs.
-      const laneOfPos = new Int32Array(msg.txs.length)
-      msg.lanes.forEach((lane, li) => {
-        for (const pos of lane) laneOfPos[pos] = li
-      })
-      const order = msg.lanes.flat().sort((a, b) => msg.txs[a][0] - msg.txs[b][0])
-      const laneViews: (ReturnType<typeof createDiffView> | undefined)[] = new Array(msg.lanes.length)
+      // Lane views live for one block execution (`run`), across its messages: a block's txs may come in
+      // several, as their senders are recovered. Each tx runs on its own lane's view of the pre-state.
+      if (session?.run !== msg.run)
+        session = { run: msg.run, base: createDiffView(state!, msg.systemDiff), lanes: new Map() }
+      const { base, lanes } = session
       let outcomes: TxOutcome[] = []
       const send = (out: TxOutcome) => {
         outcomes.push(out)
@@ -89,9 +94,11 @@ port.on('message', async (msg: ToWorker) => {
         post({ type: 'lanesProgress', id: msg.id, outcomes })
         outcomes = []
       }
-      for (const pos of order) {
-        const laneView = (laneViews[laneOfPos[pos]] ??= createDiffView(base))
-        const [index, offset, length, sender] = msg.txs[pos]
+      for (const entry of msg.txs) {
+        const lane = entry[4]
+        let laneView = lanes.get(lane)
+        if (!laneView) lanes.set(lane, (laneView = createDiffView(base)))
+        const [index, offset, length, sender] = entry
         const tx = createTxFromRLP(msg.raw.subarray(offset, offset + length), { common, freeze: false })
         const from = new Address(hexToBytes(sender))
         Object.defineProperty(tx, 'getSenderAddress', { value: () => from })
@@ -167,7 +174,7 @@ port.on('message', async (msg: ToWorker) => {
       stack: (err as Error).stack,
     })
   }
-})
+}
 
 /** Outcomes per progress message: ~30-60 ms of ERC-20 transfers, so that the merge trails closely. */
 const PROGRESS_EVERY = 128

@@ -87,6 +87,33 @@ function sign(
   ).sign(pk)
 }
 
+/**
+ * Nonce bookkeeping, and the setup block: account 0 deploys the token and the kitchen, then sends tokens to
+ * accounts 1..holders-1.
+ */
+function kitchenSetup(holders: number) {
+  const nonces = new Map<number, bigint>()
+  const next = (i: number) => {
+    const n = nonces.get(i) ?? 0n
+    nonces.set(i, n + 1n)
+    return n
+  }
+  const tokenAddr = getContractAddress({ from: addrs[0], nonce: 0n }).toLowerCase() as Hex
+  const kitchenAddr = getContractAddress({ from: addrs[0], nonce: 1n }).toLowerCase() as Hex
+  const setup = [
+    sign(0, next(0), { data: token.bytecode, gas: 3_000_000n }),
+    sign(0, next(0), { data: kitchen.bytecode, gas: 3_000_000n }),
+  ]
+  for (let i = 1; i < holders; i++)
+    setup.push(
+      sign(0, next(0), {
+        to: tokenAddr,
+        data: encodeFunctionData({ abi: token.abi, functionName: 'transfer', args: [addrs[i], 10n ** 24n] }),
+      }),
+    )
+  return { nonces, next, tokenAddr, kitchenAddr, setup }
+}
+
 let parallel: ParallelExecutor | undefined
 afterAll(async () => {
   await parallel?.close()
@@ -103,26 +130,7 @@ describe('parallel executor', () => {
       const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]
       const A = freshState()
       const B = freshState()
-      const nonces = new Map<number, bigint>()
-      const next = (i: number) => {
-        const n = nonces.get(i) ?? 0n
-        nonces.set(i, n + 1n)
-        return n
-      }
-      // Setup block: deploy the token and the kitchen from account 0.
-      const tokenAddr = getContractAddress({ from: addrs[0], nonce: 0n }).toLowerCase() as Hex
-      const kitchenAddr = getContractAddress({ from: addrs[0], nonce: 1n }).toLowerCase() as Hex
-      const setup = [
-        sign(0, next(0), { data: token.bytecode, gas: 3_000_000n }),
-        sign(0, next(0), { data: kitchen.bytecode, gas: 3_000_000n }),
-      ]
-      for (let i = 1; i < 20; i++)
-        setup.push(
-          sign(0, next(0), {
-            to: tokenAddr,
-            data: encodeFunctionData({ abi: token.abi, functionName: 'transfer', args: [addrs[i], 10n ** 24n] }),
-          }),
-        )
+      const { nonces, next, tokenAddr, kitchenAddr, setup } = kitchenSetup(20)
       const s1 = await sequential.executeBlock({ state: A, env: env(1n), txs: setup, mode: 'build' })
       const p1 = await parallel.executeBlock({ state: B, env: env(1n), txs: setup, mode: 'build' })
       expect(summarize(p1)).toEqual(summarize(s1))
@@ -402,25 +410,7 @@ describe('parallel executor fallbacks', () => {
     const sequential = await createSequentialExecutor({ common, blockHash: () => undefined, fastTransfers: false })
     try {
       const rand = prng(91)
-      const nonces = new Map<number, bigint>()
-      const next = (i: number) => {
-        const n = nonces.get(i) ?? 0n
-        nonces.set(i, n + 1n)
-        return n
-      }
-      const tokenAddr = getContractAddress({ from: addrs[0], nonce: 0n }).toLowerCase() as Hex
-      const kitchenAddr = getContractAddress({ from: addrs[0], nonce: 1n }).toLowerCase() as Hex
-      const setup = [
-        sign(0, next(0), { data: token.bytecode, gas: 3_000_000n }),
-        sign(0, next(0), { data: kitchen.bytecode, gas: 3_000_000n }),
-      ]
-      for (let i = 1; i < addrs.length; i++)
-        setup.push(
-          sign(0, next(0), {
-            to: tokenAddr,
-            data: encodeFunctionData({ abi: token.abi, functionName: 'transfer', args: [addrs[i], 10n ** 24n] }),
-          }),
-        )
+      const { next, tokenAddr, kitchenAddr, setup } = kitchenSetup(addrs.length)
       const A = freshState()
       const B = freshState()
       expect(summarize(await exec.executeBlock({ state: B, env: env(1n), txs: setup, mode: 'build' }))).toEqual(

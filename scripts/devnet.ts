@@ -7,6 +7,7 @@
 //            deposit watcher
 //   prover   the prover stub as a child process (its own chain in DATA_DIR/prover), attesting on L1
 //   contracts deployed on first start; addresses in DATA_DIR/deployments.json
+
 import { spawn } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,6 +16,7 @@ import { type RunningAnvil, startAnvil } from '../core/devnet/anvil.ts'
 import { type EnsuredRedis, ensureRedis } from '../core/devnet/redis.ts'
 import { BaseError } from '../core/errors/base.ts'
 import { createLogger } from '../core/log/logger.ts'
+import { NODE_HEAP_FLAGS } from '../core/threads/heap.ts'
 import { type Sequencer, startSequencer } from '../sequencer/startSequencer.ts'
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -55,18 +57,22 @@ async function main(): Promise<void> {
     stops.push(() => sequencer.close())
     const d = sequencer.deployments!
     // The prover re-executes every batch: a process of its own, so its CPU never stalls the sequencer.
-    const prover = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'prover-stub', 'main.ts')], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        DATA_DIR: join(config.DATA_DIR, 'prover'),
-        L1_RPC_URL: l1RpcUrl,
-        ROLLUP_ADDRESS: d.rollup,
-        BRIDGE_ADDRESS: d.bridge,
-        L1_DEPLOY_BLOCK: String(d.deployBlock),
+    const prover = spawn(
+      process.execPath,
+      [...NODE_HEAP_FLAGS, '--import', 'tsx', join(REPO_ROOT, 'prover-stub', 'main.ts')],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          DATA_DIR: join(config.DATA_DIR, 'prover'),
+          L1_RPC_URL: l1RpcUrl,
+          ROLLUP_ADDRESS: d.rollup,
+          BRIDGE_ADDRESS: d.bridge,
+          L1_DEPLOY_BLOCK: String(d.deployBlock),
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
       },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    })
+    )
     const proverExited = new Promise<void>((resolve) => prover.once('exit', () => resolve()))
     prover.once('exit', (code, signal) => {
       if (!stopping) log.error({ code, signal }, 'the prover exited; batches are no longer attested')

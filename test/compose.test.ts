@@ -95,7 +95,7 @@ describe('docker-compose.yml', () => {
   test('behavior: the sequencer serves 8545 and waits for healthy L1 and Redis', () => {
     const s = config.services.sequencer
     expect(s.build).toBeDefined()
-    expect(words(s.command)).toBe('node --import tsx sequencer/main.ts')
+    expect(words(s.command)).toBe('node --max-semi-space-size=64 --import tsx sequencer/main.ts')
     expect(ports(s)).toEqual(['8545:8545'])
     expect(env(s)).toMatchObject({
       L1_RPC_URL: 'http://anvil:8546',
@@ -112,7 +112,7 @@ describe('docker-compose.yml', () => {
   test('behavior: the prover reads the deployments read-only and keeps its own data', () => {
     const p = config.services.prover
     expect(p.build).toBeDefined()
-    expect(words(p.command)).toBe('node --import tsx prover-stub/main.ts')
+    expect(words(p.command)).toBe('node --max-semi-space-size=64 --import tsx prover-stub/main.ts')
     expect(p.ports ?? []).toEqual([])
     expect(env(p)).toMatchObject({
       L1_RPC_URL: 'http://anvil:8546',

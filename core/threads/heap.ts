@@ -5,7 +5,7 @@
 // block (medians of 4, 2-core machine; docs/executor.md). V8 grows the semi-space only when the
 // survival rate asks for it, so an idle node does not hold the memory.
 
-/** V8 flags for a node process of ours (main thread): package.json scripts, the CLI and spawned nodes. */
+/** V8 flags for a node process of ours (main thread): package.json scripts, the CLI, docker-compose, spawned nodes. */
 export const NODE_HEAP_FLAGS = ['--max-semi-space-size=64'] as const
 
 /** The same young generation for EVM worker threads (V8's young generation is 3 semi-spaces). */

@@ -276,6 +276,7 @@ export async function createParallelExecutor({
     const laneOf = new Int32Array(txs.length)
     const laneSizes: number[] = []
     const laneWorker: number[] = []
+    const laneSent: boolean[] = []
     const pending: number[][] = Array.from({ length: pool.size }, () => [])
     const runs: Promise<void>[] = []
     const flush = () => {
@@ -289,6 +290,7 @@ export async function createParallelExecutor({
         let o = 0
         for (const i of idx) {
           const raw = rawOf(txs[i])
+          laneSent[laneOf[i]] = true
           buf.set(raw, o)
           entries.push([i, o, raw.length, senders[i], laneOf[i]])
           o += raw.length
@@ -306,11 +308,35 @@ export async function createParallelExecutor({
     if (txs.some((_, i) => recovery.readyAt(i) !== undefined)) {
       // Senders still coming back from the workers: form lanes as they come, in block order, and send each
       // stretch of recovered txs at once, so execution starts with the first chunk and overlaps recovery.
-      // A lane is a sender's txs plus a hot contract's; it goes to the least loaded worker (by gas) when it
-      // opens. A tx whose sender and hot contract are already in two different lanes joins the older one;
-      // anything this leaves between lanes is caught by the merge's read check, as any missed conflict is.
+      // A lane is a sender's txs plus a hot contract's; it opens on the least loaded worker (by gas so far).
+      // A tx whose sender and hot contract are in two different lanes joins them into one while the younger
+      // has not been sent yet (its txs move over); once both are running, the tx stays in its sender's lane
+      // (its nonce chain), and what that leaves between lanes is caught by the merge's read check, as any
+      // missed conflict is.
       const laneOfKey = new Map<string, number>()
+      const into: number[] = [] // lane -> the lane it was joined into (itself while open)
+      const find = (l: number): number => {
+        while (into[l] !== l) l = into[l] = into[into[l]]
+        return l
+      }
       const load = new Array<bigint>(pool.size).fill(0n)
+      const join = (keep: number, other: number) => {
+        into[other] = keep
+        const from = laneWorker[other]
+        const to = laneWorker[keep]
+        const moving = pending[from].filter((i) => laneOf[i] === other)
+        for (const i of moving) laneOf[i] = keep
+        laneSizes[keep] += laneSizes[other]
+        laneSizes[other] = 0
+        if (from === to) return
+        pending[from] = pending[from].filter((i) => laneOf[i] !== keep)
+        pending[to].push(...moving)
+        pending[to].sort((a, b) => a - b)
+        for (const i of moving) {
+          load[from] -= txs[i].gasLimit
+          load[to] += txs[i].gasLimit
+        }
+      }
       for (let i = 0; i < txs.length; i++) {
         const ready = recovery.readyAt(i)
         if (ready) {
@@ -321,18 +347,31 @@ export async function createParallelExecutor({
         const sk = `s${senders[i]}`
         const to = tos[i]
         const tk = to && hotNow.has(to) ? `t${to}` : undefined
-        const bySender = laneOfKey.get(sk)
-        const byTo = tk === undefined ? undefined : laneOfKey.get(tk)
-        let lane = bySender === undefined ? byTo : byTo === undefined ? bySender : Math.min(bySender, byTo)
+        const s = laneOfKey.get(sk)
+        const t = tk === undefined ? undefined : laneOfKey.get(tk)
+        const bySender = s === undefined ? undefined : find(s)
+        const byTo = t === undefined ? undefined : find(t)
+        let lane = bySender ?? byTo
+        if (bySender !== undefined && byTo !== undefined && bySender !== byTo) {
+          // Lanes are sent in the order they opened: if the younger one has not been sent, neither has run.
+          const keep = Math.min(bySender, byTo)
+          const other = Math.max(bySender, byTo)
+          if (!laneSent[other]) {
+            join(keep, other)
+            lane = keep
+          } else lane = bySender
+        }
         if (lane === undefined) {
           lane = laneWorker.length
           let w = 0
           for (let k = 1; k < pool.size; k++) if (load[k] < load[w]) w = k
           laneWorker.push(w)
           laneSizes.push(0)
+          laneSent.push(false)
+          into.push(lane)
         }
-        if (bySender === undefined) laneOfKey.set(sk, lane)
-        if (tk !== undefined && byTo === undefined) laneOfKey.set(tk, lane)
+        if (s === undefined) laneOfKey.set(sk, lane)
+        if (tk !== undefined && t === undefined) laneOfKey.set(tk, lane)
         laneOf[i] = lane
         laneSizes[lane]++
         load[laneWorker[lane]] += txs[i].gasLimit
@@ -540,7 +579,7 @@ export async function createParallelExecutor({
     const stats: BlockExecutionStats = {
       mode: 'parallel',
       txs: txs.length,
-      lanes: laneSizes.length,
+      lanes: laneSizes.filter((n) => n > 0).length,
       largestLane: Math.max(...laneSizes),
       speculativeHits: hits,
       reExecutions,

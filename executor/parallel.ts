@@ -7,7 +7,7 @@ import { BaseError } from '../core/errors/base.ts'
 import type { Logger } from '../core/log/logger.ts'
 import { createExecutionVm } from './createExecutionVm.ts'
 import { payCoinbase, tryFastTransfer } from './fastTransfer.ts'
-import { assignLanes, buildLanes } from './parallel/lanes.ts'
+import { assignLanes, buildLanes, createLaneStream } from './parallel/lanes.ts'
 import type { TxOutcome } from './parallel/messages.ts'
 import { createWorkerPool, type WorkerPool } from './parallel/workerPool.ts'
 import { blockRoots, buildReceipt, effectOf, type TxEffect, transferEffect } from './receipt.ts'
@@ -150,7 +150,8 @@ export async function createParallelExecutor({
   function recoverSenders(txs: readonly TypedTransaction[]) {
     const todo: number[] = []
     for (let i = 0; i < txs.length; i++) if (!hasSender(txs[i])) todo.push(i)
-    if (todo.length < 64) return { readyAt: () => undefined, all: Promise.resolve(), finishedAt: () => 0 }
+    if (todo.length < 64)
+      return { active: false, readyAt: () => undefined, all: Promise.resolve(), finishedAt: () => 0 }
     let finishedAt = 0
     const chunk = Math.min(1024, Math.max(64, Math.ceil(todo.length / (pool.size * 8))))
     const count = Math.ceil(todo.length / chunk)
@@ -196,9 +197,13 @@ export async function createParallelExecutor({
           post(worker)
         })
     }
-    for (let c = 0; c < count; c++) for (const i of todo.slice(c * chunk, (c + 1) * chunk)) chunkOf[i] = c
+    todo.forEach((i, k) => {
+      chunkOf[i] = Math.floor(k / chunk)
+    })
     for (let k = 0; k < 2 * pool.size; k++) post(k % pool.size)
     return {
+      /** Whether any sender is being recovered (else every readyAt is undefined). */
+      active: true,
       readyAt: (i: number) => {
         const c = chunkOf[i]
         return c < 0 || done[c] ? undefined : chunks[c]
@@ -270,32 +275,25 @@ export async function createParallelExecutor({
     let tPredict = 0
 
     // Txs go to the workers in block order, each tagged with its lane; a worker runs a lane's txs in order on
-    // that lane's view. `flush` sends what has been assigned so far (one message per worker).
+    // that lane's view. `send` posts one message per worker with the txs given for it.
     const run = ++blockRuns
     const senders: Hex[] = new Array(txs.length)
-    const laneOf = new Int32Array(txs.length)
-    const laneSizes: number[] = []
-    const laneWorker: number[] = []
-    const laneSent: boolean[] = []
-    const pending: number[][] = Array.from({ length: pool.size }, () => [])
+    let laneOf: Int32Array
+    let laneSizes: readonly number[]
     const runs: Promise<void>[] = []
-    const flush = () => {
+    const send = (perWorker: number[][]) => {
       tPredict ||= performance.now()
-      pending.forEach((idx, w) => {
+      perWorker.forEach((idx, w) => {
         if (idx.length === 0) return
+        const raws = idx.map((i) => rawOf(txs[i]))
+        const buf = new Uint8Array(raws.reduce((n, r) => n + r.length, 0))
         const entries: [number, number, number, Hex, number][] = []
-        let size = 0
-        for (const i of idx) size += rawOf(txs[i]).length
-        const buf = new Uint8Array(size)
         let o = 0
-        for (const i of idx) {
-          const raw = rawOf(txs[i])
-          laneSent[laneOf[i]] = true
-          buf.set(raw, o)
-          entries.push([i, o, raw.length, senders[i], laneOf[i]])
-          o += raw.length
-        }
-        pending[w] = []
+        idx.forEach((i, k) => {
+          buf.set(raws[k], o)
+          entries.push([i, o, raws[k].length, senders[i], laneOf[i]])
+          o += raws[k].length
+        })
         const p = pool
           .run(w, { run, version, env, systemDiff, blockHashes: hashes, raw: buf, txs: entries }, arrived)
           .then((res) => {
@@ -305,92 +303,35 @@ export async function createParallelExecutor({
         runs.push(p)
       })
     }
-    if (txs.some((_, i) => recovery.readyAt(i) !== undefined)) {
-      // Senders still coming back from the workers: form lanes as they come, in block order, and send each
-      // stretch of recovered txs at once, so execution starts with the first chunk and overlaps recovery.
-      // A lane is a sender's txs plus a hot contract's; it opens on the least loaded worker (by gas so far).
-      // A tx whose sender and hot contract are in two different lanes joins them into one while the younger
-      // has not been sent yet (its txs move over); once both are running, the tx stays in its sender's lane
-      // (its nonce chain), and what that leaves between lanes is caught by the merge's read check, as any
-      // missed conflict is.
-      const laneOfKey = new Map<string, number>()
-      const into: number[] = [] // lane -> the lane it was joined into (itself while open)
-      const find = (l: number): number => {
-        while (into[l] !== l) l = into[l] = into[into[l]]
-        return l
-      }
-      const load = new Array<bigint>(pool.size).fill(0n)
-      const join = (keep: number, other: number) => {
-        into[other] = keep
-        const from = laneWorker[other]
-        const to = laneWorker[keep]
-        const moving = pending[from].filter((i) => laneOf[i] === other)
-        for (const i of moving) laneOf[i] = keep
-        laneSizes[keep] += laneSizes[other]
-        laneSizes[other] = 0
-        if (from === to) return
-        pending[from] = pending[from].filter((i) => laneOf[i] !== keep)
-        pending[to].push(...moving)
-        pending[to].sort((a, b) => a - b)
-        for (const i of moving) {
-          load[from] -= txs[i].gasLimit
-          load[to] += txs[i].gasLimit
-        }
-      }
+    const hotTo = (i: number) => (tos[i] && hotNow.has(tos[i]) ? tos[i] : undefined)
+    if (recovery.active) {
+      // Senders still coming back from the workers: lanes are formed as they come, and each stretch of
+      // recovered txs is sent at once, so execution starts with the first chunk and overlaps recovery.
+      const stream = createLaneStream({ workers: pool.size, txs: txs.length })
+      laneOf = stream.laneOf
+      laneSizes = stream.sizes
       for (let i = 0; i < txs.length; i++) {
         const ready = recovery.readyAt(i)
         if (ready) {
-          flush()
+          send(stream.take())
           await ready
         }
         senders[i] = senderOf(txs[i])
-        const sk = `s${senders[i]}`
-        const to = tos[i]
-        const tk = to && hotNow.has(to) ? `t${to}` : undefined
-        const s = laneOfKey.get(sk)
-        const t = tk === undefined ? undefined : laneOfKey.get(tk)
-        const bySender = s === undefined ? undefined : find(s)
-        const byTo = t === undefined ? undefined : find(t)
-        let lane = bySender ?? byTo
-        if (bySender !== undefined && byTo !== undefined && bySender !== byTo) {
-          // Lanes are sent in the order they opened: if the younger one has not been sent, neither has run.
-          const keep = Math.min(bySender, byTo)
-          const other = Math.max(bySender, byTo)
-          if (!laneSent[other]) {
-            join(keep, other)
-            lane = keep
-          } else lane = bySender
-        }
-        if (lane === undefined) {
-          lane = laneWorker.length
-          let w = 0
-          for (let k = 1; k < pool.size; k++) if (load[k] < load[w]) w = k
-          laneWorker.push(w)
-          laneSizes.push(0)
-          laneSent.push(false)
-          into.push(lane)
-        }
-        if (s === undefined) laneOfKey.set(sk, lane)
-        if (tk !== undefined && t === undefined) laneOfKey.set(tk, lane)
-        laneOf[i] = lane
-        laneSizes[lane]++
-        load[laneWorker[lane]] += txs[i].gasLimit
-        pending[laneWorker[lane]].push(i)
+        stream.add(i, senders[i], hotTo(i), txs[i].gasLimit)
       }
+      send(stream.take())
     } else {
       // Senders known (the pool's txs): whole lanes, spread by gas, heaviest first (LPT).
       for (let i = 0; i < txs.length; i++) senders[i] = senderOf(txs[i])
       const { lanes, weights } = buildLanes({ senders, tos, gas: txs.map((t) => t.gasLimit), hot: hotNow })
-      assignLanes(weights, pool.size).forEach((laneIds, w) => {
-        for (const li of laneIds) laneWorker[li] = w
-      })
+      const lanesOf = new Int32Array(txs.length)
       lanes.forEach((lane, li) => {
-        for (const i of lane) laneOf[i] = li
-        laneSizes[li] = lane.length
+        for (const i of lane) lanesOf[i] = li
       })
-      for (let i = 0; i < txs.length; i++) pending[laneWorker[laneOf[i]]].push(i)
+      laneOf = lanesOf
+      laneSizes = lanes.map((l) => l.length)
+      send(assignLanes(weights, pool.size).map((laneIds) => laneIds.flatMap((li) => lanes[li]).sort((x, y) => x - y)))
     }
-    flush()
     const workersSettled = Promise.all(runs).then(
       () => {
         workersDone = true

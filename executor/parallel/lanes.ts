@@ -61,3 +61,99 @@ export function assignLanes(weights: readonly bigint[], workers: number): number
   }
   return out
 }
+
+/** Lanes formed one tx at a time, in block order, while stretches of them are already running: see {@link createLaneStream}. */
+export type LaneStream = {
+  /** The lane of each tx added so far. */
+  readonly laneOf: Int32Array
+  /** Txs per lane (0 for a lane joined into another). */
+  readonly sizes: readonly number[]
+  /** Adds tx `i` (block order), sent by `sender`, calling `hotTo` when that is a hot contract. */
+  add(i: number, sender: Hex, hotTo: Hex | undefined, gas: bigint): void
+  /** Per worker, the txs added since the last take, in block order; their lanes count as sent from now on. */
+  take(): number[][]
+}
+
+/**
+ * Lanes for txs whose senders come back from recovery a stretch at a time. A lane is a sender's txs plus a
+ * hot contract's; it opens on the least loaded worker (by gas so far) and stays there. A tx whose sender and
+ * hot contract are in two different lanes joins them into one while the younger has not been taken yet (its
+ * txs move to the older lane's worker); once both are running, the tx stays in its sender's lane (its nonce
+ * chain), and what that leaves between lanes is caught by the merge's read check, as any missed conflict is.
+ */
+export function createLaneStream({ workers, txs }: { workers: number; txs: number }): LaneStream {
+  const laneOf = new Int32Array(txs)
+  const gasOf: bigint[] = new Array(txs)
+  const sizes: number[] = []
+  const worker: number[] = [] // lane -> worker
+  const sent: boolean[] = []
+  const into: number[] = [] // lane -> the lane it was joined into (itself while open)
+  const load = new Array<bigint>(workers).fill(0n)
+  const laneOfKey = new Map<string, number>()
+  let queued: number[][] = Array.from({ length: workers }, () => [])
+  const find = (l: number): number => {
+    while (into[l] !== l) l = into[l] = into[into[l]]
+    return l
+  }
+  const join = (keep: number, other: number) => {
+    into[other] = keep
+    const from = worker[other]
+    const to = worker[keep]
+    const moving = queued[from].filter((i) => laneOf[i] === other)
+    for (const i of moving) laneOf[i] = keep
+    sizes[keep] += sizes[other]
+    sizes[other] = 0
+    if (from === to) return
+    queued[from] = queued[from].filter((i) => laneOf[i] !== keep)
+    queued[to].push(...moving)
+    queued[to].sort((a, b) => a - b)
+    for (const i of moving) {
+      load[from] -= gasOf[i]
+      load[to] += gasOf[i]
+    }
+  }
+  return {
+    laneOf,
+    sizes,
+    add(i, sender, hotTo, gas) {
+      const sk = `s${sender}`
+      const tk = hotTo === undefined ? undefined : `t${hotTo}`
+      const s = laneOfKey.get(sk)
+      const t = tk === undefined ? undefined : laneOfKey.get(tk)
+      const bySender = s === undefined ? undefined : find(s)
+      const byTo = t === undefined ? undefined : find(t)
+      let lane = bySender ?? byTo
+      if (bySender !== undefined && byTo !== undefined && bySender !== byTo) {
+        // Lanes are taken in the order they opened: if the younger one has not been taken, neither has run.
+        const keep = Math.min(bySender, byTo)
+        const other = Math.max(bySender, byTo)
+        if (!sent[other]) {
+          join(keep, other)
+          lane = keep
+        } else lane = bySender
+      }
+      if (lane === undefined) {
+        lane = worker.length
+        let w = 0
+        for (let k = 1; k < workers; k++) if (load[k] < load[w]) w = k
+        worker.push(w)
+        sizes.push(0)
+        sent.push(false)
+        into.push(lane)
+      }
+      if (s === undefined) laneOfKey.set(sk, lane)
+      if (tk !== undefined && t === undefined) laneOfKey.set(tk, lane)
+      laneOf[i] = lane
+      gasOf[i] = gas
+      sizes[lane]++
+      load[worker[lane]] += gas
+      queued[worker[lane]].push(i)
+    },
+    take() {
+      const out = queued
+      queued = Array.from({ length: workers }, () => [])
+      for (const idx of out) for (const i of idx) sent[laneOf[i]] = true
+      return out
+    },
+  }
+}

@@ -51,8 +51,11 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
       }),
   )
   // One table for both reply kinds; each request knows what it will get back.
-  const pending = new Map<number, { resolve(v: never): void; reject(e: unknown): void }>()
-  const progress = new Map<number, (outcomes: TxOutcome[]) => void>()
+  // A runLanes request also takes the outcomes its worker sends before the last ones.
+  const pending = new Map<
+    number,
+    { resolve(v: never): void; reject(e: unknown): void; onOutcomes?: (outcomes: TxOutcome[]) => void }
+  >()
   let readyWaiters: { resolve(): void; reject(e: unknown): void }[] = []
   let nextId = 1
   let broken: string | undefined
@@ -60,7 +63,6 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
     broken ??= reason
     for (const p of pending.values()) p.reject(new WorkerFailedError({ reason }))
     pending.clear()
-    progress.clear()
     for (const w of readyWaiters) w.reject(new WorkerFailedError({ reason }))
     readyWaiters = []
   }
@@ -77,10 +79,9 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
   for (const w of workers) {
     w.on('message', (m: FromWorker) => {
       if (m.type === 'ready') readyWaiters.shift()?.resolve()
-      else if (m.type === 'lanesProgress') progress.get(m.id)?.(m.outcomes)
+      else if (m.type === 'lanesProgress') pending.get(m.id)?.onOutcomes?.(m.outcomes)
       else if (m.type === 'lanesDone') {
-        progress.get(m.id)?.(m.outcomes)
-        progress.delete(m.id)
+        pending.get(m.id)?.onOutcomes?.(m.outcomes)
         pending.get(m.id)?.resolve({ ms: m.ms } as never)
         pending.delete(m.id)
       } else if (m.type === 'recovered') {
@@ -130,13 +131,9 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
       const id = nextId++
       hold(worker)
       return new Promise<{ ms: number }>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (v: never) => void, reject })
-        progress.set(id, onOutcomes)
+        pending.set(id, { resolve: resolve as (v: never) => void, reject, onOutcomes })
         workers[worker].postMessage({ type: 'runLanes', id, ...msg } satisfies ToWorker, [])
-      }).finally(() => {
-        progress.delete(id)
-        release(worker)
-      })
+      }).finally(() => release(worker))
     },
     recover(worker, msg) {
       if (broken) return Promise.reject(new WorkerFailedError({ reason: broken }))

@@ -11,13 +11,14 @@ import { devAccounts } from '../core/chain/devAccounts.ts'
 import { genesisDiff } from '../core/chain/genesis.ts'
 import { setFastOpHandlers, word32 } from './fastOpHandlers.ts'
 import { setJumpDestCache } from './jumpDestCache.ts'
+import { leanFramesEnabled, setLeanFrames } from './leanFrames.ts'
 import { createSequentialExecutor } from './sequential.ts'
 import { createWorldState } from './state/worldState.ts'
 import { setSyncSteps, syncStepsEnabled } from './syncSteps.ts'
 import { bigintJson, blockEnv, dump, summarize } from './testing/differential.ts'
 
-// The interpreter patches (synchronous steps, cached jump destinations, word conversions in opcode handlers)
-// must change no result: the same blocks run with them turned off one by one (ethereumjs's own interpreter
+// The interpreter patches (synchronous steps, cached jump destinations, word conversions in opcode handlers,
+// the lean frame result) must change no result: the same blocks run with them turned off one by one (ethereumjs's own interpreter
 // once all are off) give the same receipts, rejections and state, on ERC-20 transfers, Uniswap swaps and the
 // Kitchen contract's reverts, out-of-gas, CREATE/CREATE2, SELFDESTRUCT in the creating tx, transient storage.
 
@@ -94,10 +95,11 @@ describe('interpreter patches', () => {
     for (const v of values) expect(bytesToHex(word32(v))).toBe(bytesToHex(setLengthLeft(bigIntToBytes(v), 32)))
   })
 
-  it('change no result: synchronous steps, cached jump destinations and fast handlers, turned off one by one', {
+  it('change no result: synchronous steps, cached jump destinations, fast handlers and lean frames, turned off one by one', {
     timeout: 120_000,
   }, async () => {
     expect(syncStepsEnabled()).toBe(true)
+    expect(leanFramesEnabled()).toBe(true)
     const patched = await runAll()
     try {
       setSyncSteps(false)
@@ -105,6 +107,8 @@ describe('interpreter patches', () => {
       setJumpDestCache(false)
       expect(await runAll()).toBe(patched)
       setFastOpHandlers(false)
+      expect(await runAll()).toBe(patched)
+      setLeanFrames(false)
       expect(await runAll()).toBe(patched) // ethereumjs's own interpreter
       setSyncSteps(true)
       expect(await runAll()).toBe(patched)
@@ -112,6 +116,7 @@ describe('interpreter patches', () => {
       setSyncSteps(true)
       setJumpDestCache(true)
       setFastOpHandlers(true)
+      setLeanFrames(true)
     }
     // The blocks did run what they are meant to: successes with logs, reverts, out-of-gas, creations.
     expect(patched).toContain('"status":1')

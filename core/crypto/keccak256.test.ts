@@ -1,12 +1,17 @@
 import { bytesToHex, utf8ToBytes } from '@ethereumjs/util'
 import createKeccakHash from 'keccak'
-import { describe, expect, it } from 'vitest'
-import { keccak256 } from './keccak256.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { keccak256, keccakWasmReady, nativeKeccak256 } from './keccak256.ts'
 
 // The package's stream API, as an independent reference for the reused-sponge fast path.
 const reference = (data: Uint8Array) => createKeccakHash('keccak256').update(Buffer.from(data)).digest()
 
 describe('keccak256', () => {
+  beforeAll(async () => {
+    // Every case below then runs on the WebAssembly hasher, the one a running node uses.
+    expect(await keccakWasmReady).toBe(true)
+  })
+
   it('default', () => {
     expect(bytesToHex(keccak256(utf8ToBytes('abc')))).toBe(
       '0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45',
@@ -30,6 +35,20 @@ describe('keccak256', () => {
     for (let length = 0; length <= 3 * 136 + 2; length++) {
       const data = Uint8Array.from({ length }, (_, i) => (i * 31 + length) & 0xff)
       expect(bytesToHex(keccak256(data)), `length ${length}`).toBe(bytesToHex(reference(data)))
+    }
+  })
+
+  it('behavior: matches the stream API on inputs larger than the 16 KB window', () => {
+    for (const length of [16 * 1024 - 1, 16 * 1024, 16 * 1024 + 1, 100_000]) {
+      const data = Uint8Array.from({ length }, (_, i) => (i * 7 + 3) & 0xff)
+      expect(bytesToHex(keccak256(data)), `length ${length}`).toBe(bytesToHex(reference(data)))
+    }
+  })
+
+  it('behavior: the native fallback (used until the WebAssembly module is compiled) gives the same digests', () => {
+    for (let length = 0; length <= 300; length += 7) {
+      const data = Uint8Array.from({ length }, (_, i) => (i * 13 + length) & 0xff)
+      expect(bytesToHex(nativeKeccak256(data)), `length ${length}`).toBe(bytesToHex(reference(data)))
     }
   })
 

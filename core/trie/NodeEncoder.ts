@@ -1,5 +1,4 @@
 import { keccak256 } from '../crypto/keccak256.ts'
-import { keccak256Buffer } from '../crypto/keccak256Buffer.ts'
 import { nibbleAt } from './nibbleAt.ts'
 
 /**
@@ -107,13 +106,13 @@ export class NodeEncoder {
 
   private finish(length: number): NodeRef {
     if (length < 32) return this.buf.slice(0, length)
-    if (length >= MAX_CACHED_VIEW) return keccak256Buffer(this.buf.subarray(0, length))
+    if (length >= MAX_CACHED_VIEW) return keccak256(this.buf.subarray(0, length))
     let view = this.views[length]
     if (view === undefined) {
       view = this.buf.subarray(0, length)
       this.views[length] = view
     }
-    return keccak256Buffer(view)
+    return keccak256(view)
   }
 }
 

@@ -264,7 +264,17 @@ async function main() {
 main().then(
   (code) => process.exit(code),
   (err) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    process.stderr.write(`${describeError(err)}\n`)
     process.exit(1)
   },
 )
+
+/** The error's stack and those of its causes (a transport error's cause says which socket failed how). */
+function describeError(err: unknown): string {
+  const parts: string[] = []
+  for (let e = err, depth = 0; e !== undefined && depth < 4; depth++) {
+    parts.push(e instanceof Error ? (e.stack ?? e.message) : String(e))
+    e = e instanceof Error ? e.cause : undefined
+  }
+  return parts.join('\ncaused by: ')
+}

@@ -42,19 +42,32 @@ export type RpcClient = {
 
 type Envelope = RpcReply & { id?: unknown }
 
+// undici's `fetch failed` caused by `SocketError: other side closed` (code UND_ERR_SOCKET).
+function closedWhileIdle(err: unknown): boolean {
+  const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined
+  return cause?.code === 'UND_ERR_SOCKET' && cause.message === 'other side closed'
+}
+
 /** Creates a client for `url`; `signal` aborts every request made through it. */
 export function createRpcClient(url: string, { signal }: { signal?: AbortSignal } = {}): RpcClient {
   let nextId = 1
 
   async function post(body: string, callSignal?: AbortSignal): Promise<unknown> {
     const signals = [signal, callSignal].filter((s): s is AbortSignal => s !== undefined)
-    let res: Response
-    try {
-      res = await fetch(url, {
+    const send = () =>
+      fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,
         signal: signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals),
+      })
+    let res: Response
+    try {
+      res = await send().catch((cause) => {
+        // A kept-alive socket the server closed while it was idle (the generator spent longer than the
+        // server's keep-alive timeout signing): the request never reached the server, so send it again.
+        if (!closedWhileIdle(cause)) throw cause
+        return send()
       })
     } catch (cause) {
       throw new RpcTransportError({ url, reason: cause instanceof Error ? cause.message : String(cause), cause })

@@ -26,7 +26,7 @@ function comparable(runState: object | undefined) {
 describe('leanFrames', () => {
   afterEach(() => setLeanFrames(true))
 
-  it('default: on', () => {
+  it('default: on (off, and this fails, if an @ethereumjs/evm upgrade changed the function it copies)', () => {
     expect(leanFramesEnabled()).toBe(true)
   })
 

@@ -7,6 +7,7 @@
 // `runState` built only when it is read, by a getter on the result's prototype, from the same three
 // sources (which nothing changes once the frame has returned). Covered by executor/syncSteps.test.ts
 // (same results with it on and off), leanFrames.test.ts and the conformance run.
+import { createHash } from 'node:crypto'
 import { EVM, EVMError } from '@ethereumjs/evm'
 import { Account, BIGINT_0, createZeroAddress } from '@ethereumjs/util'
 
@@ -57,7 +58,13 @@ const { defaultBlock } = await evmModule<{ defaultBlock(): unknown }>('./evm.js'
 const proto = EVM.prototype as unknown as { runInterpreter: RunInterpreter }
 const original: RunInterpreter = proto.runInterpreter
 
-// ethereumjs 10.1's `runInterpreter`, line for line, except `runState`.
+// The copy below is of @ethereumjs/evm 10.1.3's `runInterpreter`. If an upgrade changes that function, the
+// copy is not installed (the stock one runs) and leanFrames.test.ts fails until the copy is brought up to date.
+const COPIED_SOURCE = '1f4905264075376d'
+const sourceMatches =
+  createHash('sha256').update(String(original)).digest('hex').slice(0, COPIED_SOURCE.length) === COPIED_SOURCE
+
+// ethereumjs 10.1.3's `runInterpreter`, line for line, except `runState`.
 const lean: RunInterpreter = async function (this: EvmThis, message, opts = {}) {
   let contract = await this.stateManager.getAccount(message.to ?? createZeroAddress())
   if (!contract) contract = new Account()
@@ -140,8 +147,8 @@ let enabled = false
 
 /** Turns the lean frame result on (the default, done on import) or off (tests compare both). */
 export function setLeanFrames(on: boolean): void {
-  enabled = on
-  proto.runInterpreter = on ? lean : original
+  enabled = on && sourceMatches
+  proto.runInterpreter = enabled ? lean : original
 }
 
 /** Whether the lean frame result is on. */

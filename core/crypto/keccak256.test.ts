@@ -3,7 +3,7 @@ import createKeccakHash from 'keccak'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { keccak256, keccakWasmReady, nativeKeccak256 } from './keccak256.ts'
 
-// The package's stream API, as an independent reference for the reused-sponge fast path.
+// The `keccak` package's stream API, an independent reference for both the WebAssembly hasher and the native sponge.
 const reference = (data: Uint8Array) => createKeccakHash('keccak256').update(Buffer.from(data)).digest()
 
 describe('keccak256', () => {

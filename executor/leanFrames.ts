@@ -128,8 +128,8 @@ const lean: RunInterpreter = async function (this: EvmThis, message, opts = {}) 
 
 /**
  * A frame's result: the same own fields as ethereumjs's, with `runState` on the prototype, built when read.
- * (An object literal with the getter was no faster than the eager copy: V8 does not keep such literals on
- * its fast path.) Spreading a result copies own fields only, so a spread copy has no `runState`; nothing in
+ * (An object literal with the getter measured no faster than the eager copy, presumably because V8 builds
+ * such literals off its fast path.) Spreading a result copies own fields only, so a spread copy has no `runState`; nothing in
  * ethereumjs reads it.
  */
 class FrameResult {

@@ -104,7 +104,8 @@ export function createLaneStream({ workers, txs }: { workers: number; txs: numbe
     sizes[keep] += sizes[other]
     sizes[other] = 0
     if (from === to) return
-    queued[from] = queued[from].filter((i) => laneOf[i] !== keep)
+    const moved = new Set(moving)
+    queued[from] = queued[from].filter((i) => !moved.has(i))
     queued[to].push(...moving)
     queued[to].sort((a, b) => a - b)
     for (const i of moving) {

@@ -80,6 +80,31 @@ describe('block producer schedule', () => {
     await producer.stop()
   })
 
+  it('after a block cut by its size cap, with more waiting, the next block follows at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    // every block counts as busy (BLOCK_SPACING_MIN_TXS 1); a block holds 2 txs at most
+    const node = await openNode({
+      BLOCK_TIME_MS: '1000',
+      IDLE_BLOCK_MS: '600000',
+      BLOCK_SPACING_MIN_TXS: '1',
+      BLOCK_MAX_TXS: '2',
+    })
+    const producer = createBlockProducer(node)
+    producer.start()
+    for (const n of [0, 1, 2, 3, 4]) await submitRawTransaction(node, hexToBytes(await transfer(n)))
+    // each block is real work (SQLite, execution) between two fake-timer steps
+    for (let i = 0; i < 5; i++) await vi.advanceTimersByTimeAsync(1)
+    // two full blocks back to back, then the third (one tx, not cut by the cap) is the last before a pause
+    expect(node.head().number).toBe(3n)
+    expect(node.head().header.gasUsed).toBe('0x5208') // one transfer
+    await submitRawTransaction(node, hexToBytes(await transfer(5)))
+    await vi.advanceTimersByTimeAsync(900)
+    expect(node.head().number).toBe(3n)
+    await vi.advanceTimersByTimeAsync(200)
+    expect(node.head().number).toBe(4n)
+    await producer.stop()
+  })
+
   it('seals an empty block every IDLE_BLOCK_MS when nothing arrives', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     const node = await openNode({ BLOCK_TIME_MS: '100', IDLE_BLOCK_MS: '2000' })

@@ -42,6 +42,8 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
   let lastStartAt = Date.now()
   // how many txs the last block took: a light block does not make the next one wait
   let lastBlockTxs = 0
+  // whether the last block was cut by its gas or tx cap: a full block does not make the next one wait
+  let lastBlockFull = false
   let stopped = false
 
   const pendingBaseFee = () => {
@@ -69,7 +71,11 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
     })
     const l1 = deposits?.next()
     if (l1?.deposits.length) env.deposits = l1.deposits
-    const picked = mempool.select({ baseFee: env.baseFeePerGas, maxGas: env.gasLimit, maxTxs: config.BLOCK_MAX_TXS })
+    const { txs: picked, full } = mempool.select({
+      baseFee: env.baseFeePerGas,
+      maxGas: env.gasLimit,
+      maxTxs: config.BLOCK_MAX_TXS,
+    })
     for (const p of picked) knownSender(p.tx, p.sender)
     const tExec = performance.now()
     const result = await node.executor.executeBlock({
@@ -103,6 +109,7 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
     node.setHead(block)
     lastBlockAt = Date.now()
     lastBlockTxs = included.length
+    lastBlockFull = full
     for (const r of result.rejected) log.debug({ tx: hashOf(r.tx), reason: r.reason }, 'left tx out of block')
     for (const d of dropped) log.info({ tx: d.hash, sender: d.sender, reason: d.reason }, 'dropped tx from pool')
     if (env.number % 64n === 0n && env.number > BigInt(config.STATE_HISTORY_BLOCKS))
@@ -129,10 +136,14 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
   // BLOCK_TIME_MS is the least time between two busy blocks, not a fixed beat: a tx that reaches an
   // idle node is sealed at once, and after a light block (< BLOCK_SPACING_MIN_TXS txs) the next one may
   // follow at once (eth_sendRawTransactionSync answers in one block's time); under load, blocks follow
-  // each other every BLOCK_TIME_MS, counted from the previous block's start. With nothing to do an empty
-  // block seals every IDLE_BLOCK_MS.
+  // each other every BLOCK_TIME_MS, counted from the previous block's start. A block cut by its size cap
+  // (gas limit or BLOCK_MAX_TXS) with more waiting is followed at once: the spacing is there to gather
+  // txs into a block, and a full block's worth is already waiting (production "on a timer and on a size
+  // cap"). With nothing to do an empty block seals every IDLE_BLOCK_MS.
   const nextAllowed = () =>
-    lastBlockTxs < config.BLOCK_SPACING_MIN_TXS ? Date.now() : Math.max(Date.now(), lastStartAt + config.BLOCK_TIME_MS)
+    lastBlockFull || lastBlockTxs < config.BLOCK_SPACING_MIN_TXS
+      ? Date.now()
+      : Math.max(Date.now(), lastStartAt + config.BLOCK_TIME_MS)
   let timerAt = Number.POSITIVE_INFINITY
   const arm = (at: number) => {
     if (timer) clearTimeout(timer)

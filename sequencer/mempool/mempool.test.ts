@@ -129,7 +129,7 @@ describe('createMempool', () => {
     expect(pool.pendingNonce(addr(0))).toBe(1n)
     expect(pool.content()).toEqual({ pending: [tx], queued: [] })
     expect(pool.hasExecutable(GWEI)).toBe(true)
-    expect(pool.select({ baseFee: GWEI, maxGas: 30_000_000n, maxTxs: 10 })).toEqual([tx])
+    expect(pool.select({ baseFee: GWEI, maxGas: 30_000_000n, maxTxs: 10 }).txs).toEqual([tx])
   })
 
   describe('pending and queued', () => {
@@ -143,7 +143,7 @@ describe('createMempool', () => {
       pool.add(t2)
       expect(pool.content()).toEqual({ pending: [t0], queued: [t2, t3] })
       expect(pool.pendingNonce(addr(0))).toBe(1n)
-      expect(pool.select({ baseFee: GWEI, maxGas: 30_000_000n, maxTxs: 10 })).toEqual([t0])
+      expect(pool.select({ baseFee: GWEI, maxGas: 30_000_000n, maxTxs: 10 }).txs).toEqual([t0])
     })
 
     it('behavior: filling the gap promotes every queued tx after it', async () => {
@@ -159,7 +159,7 @@ describe('createMempool', () => {
       pool.add(t1)
       expect(pool.content()).toEqual({ pending: [t0, t1, t2, t3], queued: [] })
       expect(pool.pendingNonce(addr(0))).toBe(4n)
-      expect(pool.select({ baseFee: GWEI, maxGas: 30_000_000n, maxTxs: 10 })).toEqual([t0, t1, t2, t3])
+      expect(pool.select({ baseFee: GWEI, maxGas: 30_000_000n, maxTxs: 10 }).txs).toEqual([t0, t1, t2, t3])
     })
 
     it('behavior: txs whose sender has no tx at the state nonce are all queued and not executable', async () => {
@@ -170,7 +170,7 @@ describe('createMempool', () => {
       expect(pool.content()).toEqual({ pending: [], queued: [t6] })
       expect(pool.pendingNonce(addr(1))).toBe(5n)
       expect(pool.hasExecutable(0n)).toBe(false)
-      expect(pool.select({ baseFee: 0n, maxGas: 30_000_000n, maxTxs: 10 })).toEqual([])
+      expect(pool.select({ baseFee: 0n, maxGas: 30_000_000n, maxTxs: 10 }).txs).toEqual([])
     })
 
     it('behavior: the state nonce advancing (a block) promotes queued txs', async () => {
@@ -489,7 +489,7 @@ describe('createMempool', () => {
       const c0 = await ptx({ from: 2, nonce: 0, feeCap: 100n * GWEI, tip: 3n * GWEI })
       for (const t of [a1, c0, a0, b0]) pool.add(t)
       // a1 pays most but waits for a0, the cheapest head
-      expect(pool.select({ baseFee: GWEI, ...all })).toEqual([b0, c0, a0, a1])
+      expect(pool.select({ baseFee: GWEI, ...all }).txs).toEqual([b0, c0, a0, a1])
     })
 
     it('behavior: the effective tip is capped by fee cap minus base fee', async () => {
@@ -499,9 +499,9 @@ describe('createMempool', () => {
       const b = await ptx({ from: 1, feeCap: 100n * GWEI, tip: 4n * GWEI })
       pool.add(a)
       pool.add(b)
-      expect(pool.select({ baseFee: 10n * GWEI, ...all })).toEqual([b, a])
+      expect(pool.select({ baseFee: 10n * GWEI, ...all }).txs).toEqual([b, a])
       // at base fee 1 a pays 11 and goes first
-      expect(pool.select({ baseFee: 1n * GWEI, ...all })).toEqual([a, b])
+      expect(pool.select({ baseFee: 1n * GWEI, ...all }).txs).toEqual([a, b])
     })
 
     it('behavior: equal tips go in arrival order', async () => {
@@ -510,7 +510,7 @@ describe('createMempool', () => {
       const second = await ptx({ from: 0 })
       const third = await ptx({ from: 1 })
       for (const t of [third, first, second]) pool.add(t)
-      expect(pool.select({ baseFee: GWEI, ...all })).toEqual([first, second, third])
+      expect(pool.select({ baseFee: GWEI, ...all }).txs).toEqual([first, second, third])
     })
 
     it('behavior: txs whose fee cap is below the base fee are left out (with everything after them)', async () => {
@@ -521,13 +521,13 @@ describe('createMempool', () => {
       const b1 = await ptx({ from: 1, nonce: 1, feeCap: 2n * GWEI, tip: GWEI })
       const b2 = await ptx({ from: 1, nonce: 2, feeCap: 50n * GWEI, tip: GWEI })
       for (const t of [a0, a1, b0, b1, b2]) pool.add(t)
-      expect(pool.select({ baseFee: 3n * GWEI, ...all })).toEqual([b0])
+      expect(pool.select({ baseFee: 3n * GWEI, ...all }).txs).toEqual([b0])
       expect(pool.hasExecutable(3n * GWEI)).toBe(true)
       expect(pool.hasExecutable(6n * GWEI)).toBe(false)
-      expect(pool.select({ baseFee: 6n * GWEI, ...all })).toEqual([])
+      expect(pool.select({ baseFee: 6n * GWEI, ...all }).txs).toEqual([])
       // a fee cap equal to the base fee is includable (effective tip 0): b0 (tip 1) first, then a0 (tip 0,
       // earlier than b1), which unlocks a1 (tip 10), then b1 and b2
-      expect(pool.select({ baseFee: 2n * GWEI, ...all })).toEqual([b0, a0, a1, b1, b2])
+      expect(pool.select({ baseFee: 2n * GWEI, ...all }).txs).toEqual([b0, a0, a1, b1, b2])
     })
 
     it('behavior: the gas cap skips a tx that does not fit but keeps filling with smaller ones', async () => {
@@ -538,9 +538,12 @@ describe('createMempool', () => {
       const small = await ptx({ from: 2, gas: 21_000n, tip: 1n * GWEI })
       for (const t of [big, bigNext, mid, small]) pool.add(t)
       // 90k: big (100k) does not fit, so its sender's later nonce is skipped too
-      expect(pool.select({ baseFee: GWEI, maxGas: 90_000n, maxTxs: 100 })).toEqual([mid, small])
-      expect(pool.select({ baseFee: GWEI, maxGas: 121_000n, maxTxs: 100 })).toEqual([big, bigNext])
-      expect(pool.select({ baseFee: GWEI, maxGas: 202_000n, maxTxs: 100 })).toEqual([big, bigNext, mid, small])
+      expect(pool.select({ baseFee: GWEI, maxGas: 90_000n, maxTxs: 100 }).txs).toEqual([mid, small])
+      expect(pool.select({ baseFee: GWEI, maxGas: 121_000n, maxTxs: 100 }).txs).toEqual([big, bigNext])
+      expect(pool.select({ baseFee: GWEI, maxGas: 202_000n, maxTxs: 100 }).txs).toEqual([big, bigNext, mid, small])
+      // full: the cap left a tx out (the next block has work); not when everything fitted
+      expect(pool.select({ baseFee: GWEI, maxGas: 90_000n, maxTxs: 100 }).full).toBe(true)
+      expect(pool.select({ baseFee: GWEI, maxGas: 202_000n, maxTxs: 100 }).full).toBe(false)
     })
 
     it('behavior: maxTxs caps the block', async () => {
@@ -551,16 +554,18 @@ describe('createMempool', () => {
         await ptx({ from: 2, tip: GWEI }),
       ]
       for (const t of txs) pool.add(t)
-      expect(pool.select({ baseFee: GWEI, maxGas: 30_000_000n, maxTxs: 2 })).toEqual(txs.slice(0, 2))
+      expect(pool.select({ baseFee: GWEI, maxGas: 30_000_000n, maxTxs: 2 }).txs).toEqual(txs.slice(0, 2))
+      expect(pool.select({ baseFee: GWEI, maxGas: 30_000_000n, maxTxs: 2 }).full).toBe(true)
+      expect(pool.select({ baseFee: GWEI, maxGas: 30_000_000n, maxTxs: 3 }).full).toBe(false)
     })
 
     it('behavior: selection does not remove txs from the pool', async () => {
       const { pool } = setup()
       const t = await ptx()
       pool.add(t)
-      pool.select({ baseFee: GWEI, ...all })
+      pool.select({ baseFee: GWEI, ...all }).txs
       expect(pool.size()).toBe(1)
-      expect(nonces(pool.select({ baseFee: GWEI, ...all }))).toEqual(nonces([t]))
+      expect(nonces(pool.select({ baseFee: GWEI, ...all }).txs)).toEqual(nonces([t]))
     })
   })
 

@@ -29,8 +29,11 @@ export type Mempool = {
   has(hash: Hash): boolean
   /** The next nonce for `sender` counting its contiguous pool txs (the 'pending' block tag). */
   pendingNonce(sender: Address): bigint
-  /** Best executable txs for a block: highest effective tip first, nonce order per sender. */
-  select(params: { baseFee: bigint; maxGas: bigint; maxTxs: number }): PooledTx[]
+  /**
+   * Best executable txs for a block: highest effective tip first, nonce order per sender. `full`: a
+   * cap (gas or count) left out a tx that could otherwise have gone in, so the next block has work.
+   */
+  select(params: { baseFee: bigint; maxGas: bigint; maxTxs: number }): { txs: PooledTx[]; full: boolean }
   /** Whether any tx could go into a block at `baseFee`. */
   hasExecutable(baseFee: bigint): boolean
   /** After a block: drops included and stale txs for the given senders; returns the dropped ones. */
@@ -167,10 +170,15 @@ export function createMempool({
       const heap = createHeap(heads)
       const out: PooledTx[] = []
       let gas = 0n
-      while (out.length < limit) {
+      let full = false
+      while (true) {
         const best = heap.pop()
         if (!best) break
-        if (gas + best.tx.gasLimit > maxGas) continue
+        if (out.length >= limit || gas + best.tx.gasLimit > maxGas) {
+          full = true
+          if (out.length >= limit) break
+          continue
+        }
         out.push(best.tx)
         gas += best.tx.gasLimit
         const nextNonce = (cursors.get(best.tx.sender) ?? 0n) + 1n
@@ -178,7 +186,7 @@ export function createMempool({
         const nxt = bySender.get(best.tx.sender)?.get(nextNonce)
         if (nxt && nxt.feeCap >= baseFee) heap.push({ tx: nxt, tip: effectiveTip(nxt, baseFee) })
       }
-      return out
+      return { txs: out, full }
     },
     hasExecutable(baseFee) {
       for (const [sender, q] of bySender) {

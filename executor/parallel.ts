@@ -7,6 +7,7 @@ import { BaseError } from '../core/errors/base.ts'
 import type { Logger } from '../core/log/logger.ts'
 import { createExecutionVm } from './createExecutionVm.ts'
 import { payCoinbase, tryFastTransfer } from './fastTransfer.ts'
+import { createHotContracts, type StaleRead } from './parallel/hotContracts.ts'
 import { assignLanes, buildLanes, createLaneStream } from './parallel/lanes.ts'
 import type { TxOutcome } from './parallel/messages.ts'
 import { createWorkerPool, type WorkerPool } from './parallel/workerPool.ts'
@@ -97,7 +98,7 @@ export async function createParallelExecutor({
   const sequential = await createSequentialExecutor({ common, blockHash, fastTransfers: true })
   let pool: WorkerPool = createWorkerPool({ size: Math.max(1, workers) })
   const { vm, overlay } = await createExecutionVm({ common, blockHash })
-  const hot = new Map<Hex, bigint>() // contract -> block number until which it stays hot
+  const hot = createHotContracts()
   let blockRuns = 0 // tags each block's messages to the workers (their lane views live for one block)
 
   // A seeding in flight (prepare() at start, in the background): a block waits for it, then checks the version.
@@ -214,11 +215,21 @@ export async function createParallelExecutor({
     }
   }
 
-  async function executeBlock(params: ExecuteBlockParameters) {
+  async function executeBlock(blockParams: ExecuteBlockParameters) {
     const t0 = performance.now()
+    // the caller's pipelining hook, called once, by whichever path gets there first
+    let hook = blockParams.onDispatched
+    const dispatched = () => {
+      const h = hook
+      hook = undefined
+      h?.()
+    }
+    const params = { ...blockParams, onDispatched: dispatched }
     const { state, env, txs, mode } = params
     const version = bytesToHex(state.stateRoot())
     if (txs.length < minParallelTxs) return runSequential(params, 'small block', t0)
+    // Waiting for the workers to (re)start or be seeded: let the caller's pipelined work go first.
+    if (pool.broken || seeding || pool.version !== version) dispatched()
     if (pool.broken) {
       log?.warn({ reason: pool.broken }, 'restarting executor workers')
       void pool.close().catch(() => {})
@@ -251,8 +262,10 @@ export async function createParallelExecutor({
     const systemDiff = overlay.takeDiff()
 
     const tos = txs.map((t) => (t.to ? (t.to.toString() as Hex) : null))
-    for (const [k, until] of hot) if (until < env.number) hot.delete(k)
-    const hotNow = new Set(hot.keys())
+    const hotKeyOf = hot.forBlock(
+      env.number,
+      txs.map((t, i) => ({ to: tos[i], data: t.data })),
+    )
     const hashes: [bigint, Uint8Array][] = []
     for (let n = env.number - 1n; n >= 0n && n >= env.number - 256n; n--) {
       const h = blockHash(n)
@@ -303,10 +316,10 @@ export async function createParallelExecutor({
         runs.push(p)
       })
     }
-    const hotTo = (i: number) => (tos[i] && hotNow.has(tos[i]) ? tos[i] : undefined)
     if (recovery.active) {
       // Senders still coming back from the workers: lanes are formed as they come, and each stretch of
       // recovered txs is sent at once, so execution starts with the first chunk and overlaps recovery.
+      dispatched()
       const stream = createLaneStream({ workers: pool.size, txs: txs.length })
       laneOf = stream.laneOf
       laneSizes = stream.sizes
@@ -317,13 +330,17 @@ export async function createParallelExecutor({
           await ready
         }
         senders[i] = senderOf(txs[i])
-        stream.add(i, senders[i], hotTo(i), txs[i].gasLimit)
+        stream.add(i, senders[i], hotKeyOf(i), txs[i].gasLimit)
       }
       send(stream.take())
     } else {
       // Senders known (the pool's txs): whole lanes, spread by gas, heaviest first (LPT).
       for (let i = 0; i < txs.length; i++) senders[i] = senderOf(txs[i])
-      const { lanes, weights } = buildLanes({ senders, tos, gas: txs.map((t) => t.gasLimit), hot: hotNow })
+      const { lanes, weights } = buildLanes({
+        senders,
+        hotKeys: txs.map((_, i) => hotKeyOf(i)),
+        gas: txs.map((t) => t.gasLimit),
+      })
       const lanesOf = new Int32Array(txs.length)
       lanes.forEach((lane, li) => {
         for (const i of lane) lanesOf[i] = li
@@ -331,6 +348,8 @@ export async function createParallelExecutor({
       laneOf = lanesOf
       laneSizes = lanes.map((l) => l.length)
       send(assignLanes(weights, pool.size).map((laneIds) => laneIds.flatMap((li) => lanes[li]).sort((x, y) => x - y)))
+      // the lanes are on the workers: the merge below waits for their outcomes
+      dispatched()
     }
     const workersSettled = Promise.all(runs).then(
       () => {
@@ -394,6 +413,20 @@ export async function createParallelExecutor({
         if (s.cleared) lastWriter.set(`c${a}`, i)
         for (const slot of s.slots.keys()) lastWriter.set(a + slot.slice(2), i)
       }
+    }
+    /** Every speculative read of `o` that an earlier tx outside its lane's accepted run wrote (for the learner). */
+    const staleReads = (o: TxOutcome, lane: number): StaleRead[] => {
+      const out: StaleRead[] = []
+      const check = (key: string, readKey: string) => {
+        const w = lastWriter.get(key)
+        if (w !== undefined && !(laneOf[w] === lane && accepted[w]))
+          out.push({ key: readKey, writer: { to: tos[w], data: txs[w].data } })
+      }
+      for (const key of o.reads) {
+        check(key, key)
+        if (key.length > 42) check(`c${key.slice(0, 42)}`, key)
+      }
+      return out
     }
     const readsValid = (o: TxOutcome, lane: number) => {
       for (const key of o.reads) {
@@ -469,7 +502,8 @@ export async function createParallelExecutor({
       // Re-execute on the merged state; the rest of the lane saw the speculative version.
       reExecutions++
       reran[i] = 1
-      if (!poisoned[lane] && tos[i] && (o.reads.length > 0 || o.coinbaseTouched)) hot.set(tos[i]!, env.number + 32n)
+      if (!poisoned[lane] && tos[i] && (o.reads.length > 0 || o.coinbaseTouched))
+        hot.conflict(env.number, { to: tos[i]!, data: tx.data }, staleReads(o, lane))
       poisoned[lane] = 1
       flushFees()
       overlay.reset(view)

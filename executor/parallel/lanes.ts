@@ -3,18 +3,21 @@ import type { Hex } from 'viem'
 /** Parameters of {@link buildLanes}. */
 export type BuildLanesParameters = {
   senders: readonly Hex[]
-  tos: readonly (Hex | null)[]
+  /**
+   * Per tx, its hot key, or undefined: txs with the same key share one lane and run in order. The key names
+   * a contract that caused conflicts recently, or the part of one that a tx's input selects (see
+   * `createHotContracts` in parallel/hotContracts.ts).
+   */
+  hotKeys: readonly (string | undefined)[]
   gas: readonly bigint[]
-  /** Contracts that caused conflicts recently: their txs share one lane and run in order. */
-  hot: ReadonlySet<Hex>
 }
 
 /**
  * Groups a block's txs into lanes with union-find: txs of one sender always share a lane (nonce
- * chains), and so do txs calling a contract known to be hot. Block order is kept inside a lane.
+ * chains), and so do txs with the same hot key. Block order is kept inside a lane.
  * Access sets are not known before execution; conflicts the lanes miss are caught at merge.
  */
-export function buildLanes({ senders, tos, gas, hot }: BuildLanesParameters): { lanes: number[][]; weights: bigint[] } {
+export function buildLanes({ senders, hotKeys, gas }: BuildLanesParameters): { lanes: number[][]; weights: bigint[] } {
   const n = senders.length
   const parent = Array.from({ length: n }, (_, i) => i)
   const find = (i: number): number => {
@@ -32,8 +35,8 @@ export function buildLanes({ senders, tos, gas, hot }: BuildLanesParameters): { 
   }
   for (let i = 0; i < n; i++) {
     join(`s${senders[i]}`, i)
-    const to = tos[i]
-    if (to && hot.has(to)) join(`t${to}`, i)
+    const key = hotKeys[i]
+    if (key !== undefined) join(`t${key}`, i)
   }
   const byRoot = new Map<number, number[]>()
   for (let i = 0; i < n; i++) {
@@ -68,8 +71,8 @@ export type LaneStream = {
   readonly laneOf: Int32Array
   /** Txs per lane (0 for a lane joined into another). */
   readonly sizes: readonly number[]
-  /** Adds tx `i` (block order), sent by `sender`, calling `hotTo` when that is a hot contract. */
-  add(i: number, sender: Hex, hotTo: Hex | undefined, gas: bigint): void
+  /** Adds tx `i` (block order), sent by `sender`, with its hot key (see {@link BuildLanesParameters}). */
+  add(i: number, sender: Hex, hotKey: string | undefined, gas: bigint): void
   /** Per worker, the txs added since the last take, in block order; their lanes count as sent from now on. */
   take(): number[][]
 }
@@ -116,9 +119,9 @@ export function createLaneStream({ workers, txs }: { workers: number; txs: numbe
   return {
     laneOf,
     sizes,
-    add(i, sender, hotTo, gas) {
+    add(i, sender, hotKey, gas) {
       const sk = `s${sender}`
-      const tk = hotTo === undefined ? undefined : `t${hotTo}`
+      const tk = hotKey === undefined ? undefined : `t${hotKey}`
       const s = laneOfKey.get(sk)
       const t = tk === undefined ? undefined : laneOfKey.get(tk)
       const bySender = s === undefined ? undefined : find(s)

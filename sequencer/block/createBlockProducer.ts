@@ -46,26 +46,35 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
   let lastBlockFull = false
   let stopped = false
 
-  const pendingBaseFee = () => {
-    const h = node.head().header
-    return nextBaseFee({
-      gasUsed: BigInt(h.gasUsed as string),
-      gasLimit: BigInt(h.gasLimit as string),
-      baseFee: BigInt(h.baseFeePerGas as string),
-      floor: config.MIN_BASE_FEE,
-    })
+  // A sealed block whose write waits for the next block to be on the workers (pipelining, see below), and
+  // the function that writes it and makes it the head.
+  let unwritten: { header: Record<string, unknown>; persist: () => void } | undefined
+  const persistUnwritten = () => {
+    const u = unwritten
+    unwritten = undefined
+    u?.persist()
   }
+  /** The block the next one builds on: the last sealed, written or not. */
+  const tipHeader = () => unwritten?.header ?? node.head().header
 
-  async function produceBlock(): Promise<void> {
+  const pendingBaseFee = () => pendingBaseFeeAfter(tipHeader())
+
+  /**
+   * Builds, executes and seals one block on the last sealed one. Returns whether it was cut by its size cap
+   * (more work waiting). With `pipeline`, a full block's write is left to the next block: it runs once that
+   * block's lanes are on the workers (the executor's `onDispatched`), so the SQLite transaction overlaps
+   * the EVM work instead of preceding it; the caller must then produce the next block at once.
+   */
+  async function buildBlock(pipeline: boolean): Promise<boolean> {
     lastStartAt = Date.now()
     const t0 = performance.now()
-    const head = node.head()
-    const parentTs = BigInt(head.header.timestamp as string)
+    const parent = tipHeader()
+    const parentTs = BigInt(parent.timestamp as string)
     const now = BigInt(Math.floor(Date.now() / 1000))
     // The same rule derivation replays from L1 (core/chain/nextBlockEnv.ts); only the timestamp is
     // the producer's: several blocks a second share one, and it never goes backwards (as on Arbitrum).
     const env: BlockEnv = nextBlockEnv({
-      parent: parentHeaderOf(head.header),
+      parent: parentHeaderOf(parent),
       config,
       timestamp: now > parentTs ? now : parentTs,
     })
@@ -78,14 +87,22 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
     })
     for (const p of picked) knownSender(p.tx, p.sender)
     const tExec = performance.now()
-    const result = await node.executor.executeBlock({
-      state: node.world,
-      env,
-      txs: picked.map((p) => p.tx),
-      mode: 'build',
-    })
+    let result: Awaited<ReturnType<typeof node.executor.executeBlock>>
+    try {
+      result = await node.executor.executeBlock({
+        state: node.world,
+        env,
+        txs: picked.map((p) => p.tx),
+        mode: 'build',
+        onDispatched: persistUnwritten,
+      })
+    } finally {
+      // the previous block is written even when this one fails
+      persistUnwritten()
+    }
     const tSeal = performance.now()
     const block = sealBlock(node.common, env, result)
+    node.noteBlockHash(block.number, block.hash)
     const senders = new Set<Address>(picked.map((p) => p.sender))
     const included = result.receipts.map((r) => r.txHash as Hash)
     for (const h of included) mempool.remove(h)
@@ -98,39 +115,69 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
       ...refused.map((r) => ({ hash: hashOf(r.tx), sender: senderOf(r.tx), reason: r.reason })),
       ...mempool.reconcile(senders).map((d) => ({ hash: d.hash, sender: d.sender, reason: 'stale' })),
     ]
-    node.db.transaction(() => {
-      chain.putBlock(block)
-      if (l1) deposits!.commit(env.number, l1.l1Origin, l1.deposits)
-      if (result.stats) chain.putStats(env.number, result.stats)
-      stateStore.writeDiff(env.number, result.diff)
-      mempoolStore.delete(included)
-      mempoolStore.delete(dropped.map((d) => d.hash))
-    })()
-    node.setHead(block)
-    lastBlockAt = Date.now()
     lastBlockTxs = included.length
     lastBlockFull = full
-    for (const r of result.rejected) log.debug({ tx: hashOf(r.tx), reason: r.reason }, 'left tx out of block')
-    for (const d of dropped) log.info({ tx: d.hash, sender: d.sender, reason: d.reason }, 'dropped tx from pool')
-    if (env.number % 64n === 0n && env.number > BigInt(config.STATE_HISTORY_BLOCKS))
-      stateStore.pruneHistory(env.number - BigInt(config.STATE_HISTORY_BLOCKS))
-    events.emit('block', block)
-    const ms = performance.now() - t0
-    log.info(
-      {
-        block: env.number,
-        txs: included.length,
-        ...(env.deposits ? { deposits: env.deposits.length } : {}),
-        rejected: result.rejected.length,
-        gasUsed: result.gasUsed,
-        execMs: Math.round(tSeal - tExec),
-        ...(result.stats && result.stats.mode === 'parallel'
-          ? { lanes: result.stats.lanes, hits: result.stats.speculativeHits, reExecuted: result.stats.reExecutions }
-          : {}),
-        ms: Math.round(ms),
-      },
-      'sealed block',
-    )
+    const persist = () => {
+      const tPersist = performance.now()
+      node.db.transaction(() => {
+        chain.putBlock(block)
+        if (l1) deposits!.commit(env.number, l1.l1Origin, l1.deposits)
+        if (result.stats) chain.putStats(env.number, result.stats)
+        stateStore.writeDiff(env.number, result.diff)
+        mempoolStore.delete(included)
+        mempoolStore.delete(dropped.map((d) => d.hash))
+      })()
+      node.setHead(block)
+      lastBlockAt = Date.now()
+      for (const r of result.rejected) log.debug({ tx: hashOf(r.tx), reason: r.reason }, 'left tx out of block')
+      for (const d of dropped) log.info({ tx: d.hash, sender: d.sender, reason: d.reason }, 'dropped tx from pool')
+      if (env.number % 64n === 0n && env.number > BigInt(config.STATE_HISTORY_BLOCKS))
+        stateStore.pruneHistory(env.number - BigInt(config.STATE_HISTORY_BLOCKS))
+      events.emit('block', block)
+      log.info(
+        {
+          block: env.number,
+          txs: included.length,
+          ...(env.deposits ? { deposits: env.deposits.length } : {}),
+          rejected: result.rejected.length,
+          gasUsed: result.gasUsed,
+          execMs: Math.round(tSeal - tExec),
+          ...(result.stats && result.stats.mode === 'parallel'
+            ? { lanes: result.stats.lanes, hits: result.stats.speculativeHits, reExecuted: result.stats.reExecutions }
+            : {}),
+          persistMs: Math.round(performance.now() - tPersist),
+          // from the start of the block to its seal; the write may have waited for the next block's dispatch
+          ms: Math.round(tSeal - t0),
+        },
+        'sealed block',
+      )
+    }
+    // Pipelined only when the next block has work at its base fee (else the write would wait for nothing),
+    // and not when this block took deposits: the next block's pick reads which ones are still queued.
+    const next = pipeline && full && !stopped && !l1?.deposits.length
+    if (next && mempool.hasExecutable(pendingBaseFeeAfter(block.header))) unwritten = { header: block.header, persist }
+    else persist()
+    return full
+  }
+
+  const pendingBaseFeeAfter = (h: Record<string, unknown>) =>
+    nextBaseFee({
+      gasUsed: BigInt(h.gasUsed as string),
+      gasLimit: BigInt(h.gasLimit as string),
+      baseFee: BigInt(h.baseFeePerGas as string),
+      floor: config.MIN_BASE_FEE,
+    })
+
+  /**
+   * Produces blocks now: one, or while each is cut by its size cap and work waits, the next at once, each
+   * block's write overlapping the next one's execution. Every sealed block is written when it returns.
+   */
+  async function produceBlocks(): Promise<void> {
+    try {
+      while ((await buildBlock(true)) && unwritten && !stopped) {}
+    } finally {
+      persistUnwritten()
+    }
   }
 
   // BLOCK_TIME_MS is the least time between two busy blocks, not a fixed beat: a tx that reaches an
@@ -156,7 +203,7 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
     const idle = Date.now() - lastBlockAt >= config.IDLE_BLOCK_MS
     const work = idle || mempool.hasExecutable(pendingBaseFee()) || deposits?.hasWaiting()
     if (work) {
-      running = produceBlock().catch((err) => {
+      running = produceBlocks().catch((err) => {
         log.fatal({ err }, 'block production failed; stopping')
         stopped = true
         process.exitCode = 1
@@ -189,7 +236,7 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
       if (timer) clearTimeout(timer)
       await running
     },
-    produceBlock,
+    produceBlock: () => buildBlock(false).then(() => {}),
     pendingBaseFee,
   }
 }

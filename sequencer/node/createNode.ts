@@ -67,6 +67,11 @@ export type Node = {
   blockHash(n: bigint): Uint8Array | undefined
   /** Makes `block` the head after it has been persisted. */
   setHead(block: StoredBlock): void
+  /**
+   * Records a sealed block's hash for BLOCKHASH before the block is persisted and made the head: the block
+   * producer starts executing the next block while the previous one is being written.
+   */
+  noteBlockHash(n: bigint, hash: Hex): void
   nextSeq(): number
   close(): Promise<void>
 }
@@ -220,6 +225,9 @@ export async function createNode({ config, log }: { config: Config; log: Logger 
       headNumber = block.number
       headHeader = block.header
       hashCache.set(block.number, hexToBytes(block.hash))
+    },
+    noteBlockHash(n, hash) {
+      hashCache.set(n, hexToBytes(hash))
     },
     nextSeq: () => seq++,
     async close() {

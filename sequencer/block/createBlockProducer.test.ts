@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { hexToBytes, parseEther } from 'viem'
+import { bytesToHex, getContractAddress, type Hex, hexToBytes, numberToHex, pad, parseEther } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { devAccounts } from '../../core/chain/devAccounts.ts'
@@ -29,6 +29,21 @@ async function openNode(env: Record<string, string>) {
   nodes.push(node)
   return node
 }
+
+/** Runtime code: `sstore(number, blockhash(number - 1))`; the init code copies it out. */
+const BLOCKHASH_RECORDER = '0x6009600c60003960096000f3436001900340435500'
+
+const send = (nonce: number, to: Hex | undefined, data: Hex, gas: bigint) =>
+  privateKeyToAccount(devAccounts()[0].privateKey).signTransaction({
+    chainId: 901901,
+    type: 'eip1559',
+    nonce,
+    to,
+    data,
+    gas,
+    maxFeePerGas: 10n ** 10n,
+    maxPriorityFeePerGas: 1n,
+  })
 
 const transfer = (nonce: number) =>
   privateKeyToAccount(devAccounts()[0].privateKey).signTransaction({
@@ -103,6 +118,45 @@ describe('block producer schedule', () => {
     await vi.advanceTimersByTimeAsync(200)
     expect(node.head().number).toBe(4n)
     await producer.stop()
+  })
+
+  it('a full block is written while the next executes on the workers; BLOCKHASH sees it, every tx lands once', async () => {
+    const node = await openNode({
+      EXECUTOR_WORKERS: '1',
+      EXECUTOR_MIN_PARALLEL_TXS: '1',
+      BLOCK_TIME_MS: '400',
+      IDLE_BLOCK_MS: '600000',
+      BLOCK_SPACING_MIN_TXS: '1',
+      BLOCK_MAX_TXS: '2',
+    })
+    const producer = createBlockProducer(node)
+    producer.start()
+    const from = devAccounts()[0].address
+    const recorder = getContractAddress({ from, nonce: 0n })
+    const hashes = [
+      await submitRawTransaction(node, hexToBytes(await send(0, undefined, BLOCKHASH_RECORDER, 100_000n))),
+    ]
+    // block 1 (the deploy) seals at once; these six wait out its spacing, then go two a block: blocks 2 and 3
+    // are full (each written only once the next is on the worker), block 4 takes the last two
+    for (let n = 1; n <= 6; n++)
+      // any input: a call with none would take the plain-transfer path on the main thread
+      hashes.push(await submitRawTransaction(node, hexToBytes(await send(n, recorder, '0x01', 60_000n))))
+    const deadline = Date.now() + 20_000
+    while (node.head().number < 4n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    await producer.stop()
+    expect(node.head().number).toBe(4n)
+    for (const h of hashes) expect(node.chain.receiptByHash(h)?.status).toBe('0x1')
+    for (let n = 2n; n <= 4n; n++) {
+      const header = node.chain.headerByNumber(n)!
+      expect(header.parentHash).toBe(node.chain.hashByNumber(n - 1n))
+      expect(header.transactions ?? (node.chain.txHashesOfBlock(n) as unknown[])).toHaveLength(2)
+      // what BLOCKHASH(n - 1) returned inside block n, on the worker: the parent's real hash
+      const slot = pad(numberToHex(n), { size: 32 })
+      expect(bytesToHex(node.world.getStorage(recorder.toLowerCase() as Hex, slot))).toBe(
+        node.chain.hashByNumber(n - 1n),
+      )
+    }
+    expect(node.chain.stats(3n)?.mode).toBe('parallel')
   })
 
   it('seals an empty block every IDLE_BLOCK_MS when nothing arrives', async () => {

@@ -15,6 +15,7 @@ import { type ChainStore, createChainStore, type StoredBlock } from '../../core/
 import { createMempoolStore, type MempoolStore } from '../../core/storage/mempoolStore.ts'
 import { type Database, openDatabase } from '../../core/storage/openDatabase.ts'
 import { createStateStore, type StateStore } from '../../core/storage/stateStore.ts'
+import { startWalCheckpointer } from '../../core/storage/walCheckpointer.ts'
 import { type BlockExecutionStats, createParallelExecutor } from '../../executor/parallel.ts'
 import { createSequentialExecutor, type ExecuteBlockParameters } from '../../executor/sequential.ts'
 import type { StateReader } from '../../executor/state/types.ts'
@@ -80,6 +81,7 @@ export type Node = {
 export async function createNode({ config, log }: { config: Config; log: Logger }): Promise<Node> {
   const common = createChainCommon({ chainId: config.CHAIN_ID })
   const db = openDatabase({ path: join(config.DATA_DIR, 'chain.sqlite'), synchronous: config.SQLITE_SYNCHRONOUS })
+  const checkpointer = startWalCheckpointer(db, { log })
   const chain = createChainStore(db)
   const stateStore = createStateStore(db)
   const mempoolStore = createMempoolStore(db)
@@ -233,6 +235,7 @@ export async function createNode({ config, log }: { config: Config; log: Logger 
     async close() {
       await executor.close()
       await senderRecovery?.close()
+      await checkpointer.close()
       db.close()
     },
   }

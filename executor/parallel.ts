@@ -414,33 +414,31 @@ export async function createParallelExecutor({
         for (const slot of s.slots.keys()) lastWriter.set(a + slot.slice(2), i)
       }
     }
-    /** Every speculative read of `o` that an earlier tx outside its lane's accepted run wrote (for the learner). */
-    const staleReads = (o: TxOutcome, lane: number): StaleRead[] => {
-      const out: StaleRead[] = []
-      const check = (key: string, readKey: string) => {
-        const w = lastWriter.get(key)
-        if (w !== undefined && !(laneOf[w] === lane && accepted[w]))
-          out.push({ key: readKey, writer: { to: tos[w], data: txs[w].data } })
-      }
-      for (const key of o.reads) {
-        check(key, key)
-        if (key.length > 42) check(`c${key.slice(0, 42)}`, key)
-      }
-      return out
+    /** The earlier tx that last wrote `key`, unless it is an accepted tx of `lane` itself (the lane saw it). */
+    const foreignWriter = (key: string, lane: number) => {
+      const w = lastWriter.get(key)
+      return w !== undefined && !(laneOf[w] === lane && accepted[w]) ? w : undefined
     }
     const readsValid = (o: TxOutcome, lane: number) => {
       for (const key of o.reads) {
-        const w = lastWriter.get(key)
-        if (w !== undefined && !(laneOf[w] === lane && accepted[w])) {
+        const w = foreignWriter(key, lane)
+        if (w !== undefined) {
           log?.debug({ tx: o.index, key, writer: w }, 'speculative read was written by an earlier tx')
           return false
         }
-        if (key.length > 42) {
-          const c = lastWriter.get(`c${key.slice(0, 42)}`)
-          if (c !== undefined && !(laneOf[c] === lane && accepted[c])) return false
-        }
+        if (key.length > 42 && foreignWriter(`c${key.slice(0, 42)}`, lane) !== undefined) return false
       }
       return true
+    }
+    /** Every speculative read of `o` that readsValid refuses, with its writer (for the hot-contract learner). */
+    const staleReads = (o: TxOutcome, lane: number): StaleRead[] => {
+      const out: StaleRead[] = []
+      for (const key of o.reads)
+        for (const k of key.length > 42 ? [key, `c${key.slice(0, 42)}`] : [key]) {
+          const w = foreignWriter(k, lane)
+          if (w !== undefined) out.push({ key, writer: { to: tos[w], data: txs[w].data } })
+        }
+      return out
     }
     const flushFees = () => {
       if (!feesPending) return

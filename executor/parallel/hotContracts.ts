@@ -55,15 +55,22 @@ export function createHotContracts(): HotContracts {
           refuted.delete(to)
         }
       // Per hot contract with learned positions: the one that splits this block's txs the finest.
+      const callers = new Map<Hex, CallShape[]>()
+      for (const t of txs)
+        if (t.to && offsets.has(t.to)) {
+          let list = callers.get(t.to)
+          if (!list) callers.set(t.to, (list = []))
+          list.push(t)
+        }
       const chosen = new Map<Hex, number>()
-      for (const [to, ks] of offsets) {
+      for (const [to, list] of callers) {
         const no = refuted.get(to)
         let best = -1
         let bestCount = 1
-        for (const k of ks) {
+        for (const k of offsets.get(to)!) {
           if (no?.has(k)) continue
           const seen = new Set<string>()
-          for (const t of txs) if (t.to === to) seen.add(addressWord(t.data, k) ?? '')
+          for (const t of list) seen.add(addressWord(t.data, k) ?? '')
           if (seen.size > bestCount) {
             best = k
             bestCount = seen.size

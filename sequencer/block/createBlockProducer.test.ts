@@ -57,6 +57,16 @@ const transfer = (nonce: number) =>
     maxPriorityFeePerGas: 1n,
   })
 
+/** Sends transfer `nonce` right after a busy block (BLOCK_TIME_MS 1 s): not sealed at 0.9 s, sealed by 1.1 s. */
+async function expectSealedAfterSpacing(node: Node, nonce: number) {
+  const before = node.head().number
+  await submitRawTransaction(node, hexToBytes(await transfer(nonce)))
+  await vi.advanceTimersByTimeAsync(900)
+  expect(node.head().number).toBe(before)
+  await vi.advanceTimersByTimeAsync(200)
+  expect(node.head().number).toBe(before + 1n)
+}
+
 describe('block producer schedule', () => {
   it('seals a tx that reaches an idle node at once, then keeps BLOCK_TIME_MS between blocks', async () => {
     // Only the clock and timers are fake: SQLite and the pool's group commit run as usual.
@@ -71,11 +81,7 @@ describe('block producer schedule', () => {
     await vi.advanceTimersByTimeAsync(1) // not at the next beat (2 s): now
     expect(node.head().number).toBe(1n)
     // right after a block, the next tx waits for the spacing
-    await submitRawTransaction(node, hexToBytes(await transfer(1)))
-    await vi.advanceTimersByTimeAsync(900)
-    expect(node.head().number).toBe(1n)
-    await vi.advanceTimersByTimeAsync(200)
-    expect(node.head().number).toBe(2n)
+    await expectSealedAfterSpacing(node, 1)
     await producer.stop()
   })
 
@@ -112,11 +118,7 @@ describe('block producer schedule', () => {
     // two full blocks back to back, then the third (one tx, not cut by the cap) is the last before a pause
     expect(node.head().number).toBe(3n)
     expect(node.head().header.gasUsed).toBe('0x5208') // one transfer
-    await submitRawTransaction(node, hexToBytes(await transfer(5)))
-    await vi.advanceTimersByTimeAsync(900)
-    expect(node.head().number).toBe(3n)
-    await vi.advanceTimersByTimeAsync(200)
-    expect(node.head().number).toBe(4n)
+    await expectSealedAfterSpacing(node, 5)
     await producer.stop()
   })
 

@@ -67,7 +67,9 @@ export async function startLoadTarget(
     return { name, url: url.url, profileDir: dir, stop: url.stop }
   }
   if (name === 'node') {
-    started = await startNode({ env: { BLOCK_TIME_MS: String(blockTimeMs), LOG_LEVEL: process.env.LOAD_NODE_LOG_LEVEL ?? 'warn' } })
+    started = await startNode({
+      env: { BLOCK_TIME_MS: String(blockTimeMs), LOG_LEVEL: process.env.LOAD_NODE_LOG_LEVEL ?? 'warn' },
+    })
   } else {
     started = await startAnvil({
       chainId: DEFAULT_CHAIN_ID,

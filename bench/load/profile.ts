@@ -46,13 +46,17 @@ const PHASES: [(stack: readonly Frame[]) => boolean, string][] = [
     (s) => hasUrl(s, /\/executor\/parallel\/vmWorker/) && has(s, 'applyDiff'),
     'worker: advance its replica (apply diff)',
   ],
+  // A full block is written from inside the next block's executeBlock (its `onDispatched`): the producer's
+  // `persist` is told apart before the executor rule below.
+  [(s) => has(s, 'persist') && has(s, 'sqliteTransaction'), 'block: persist (one SQLite transaction)'],
+  [(s) => has(s, 'persist'), 'block: other (pool select/remove, events)'],
   [
     (s) => has(s, 'executeBlock') || hasUrl(s, /@ethereumjs\/(vm|evm)\/|\/executor\/parallel\/vmWorker/),
     'block: execute txs (executor, EVM; workers: their lanes)',
   ],
   [(s) => has(s, 'sealBlock'), 'block: seal (header, JSON shapes)'],
-  [(s) => has(s, 'produceBlock') && has(s, 'sqliteTransaction'), 'block: persist (one SQLite transaction)'],
-  [(s) => has(s, 'produceBlock') || hasUrl(s, /createBlockProducer/), 'block: other (pool select/remove, events)'],
+  [(s) => has(s, 'buildBlock') && has(s, 'sqliteTransaction'), 'block: persist (one SQLite transaction)'],
+  [(s) => has(s, 'buildBlock') || hasUrl(s, /createBlockProducer/), 'block: other (pool select/remove, events)'],
   [(s) => has(s, 'submitRawTransaction') && has(s, 'ecrecover'), 'intake: sender recovery (ecrecover)'],
   [(s) => has(s, 'submitRawTransaction') && has(s, 'decodeRawTransaction'), 'intake: decode, hash, checks'],
   [(s) => has(s, 'submitRawTransaction'), 'intake: pool rules'],

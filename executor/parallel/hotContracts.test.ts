@@ -68,4 +68,15 @@ describe('hot contracts', () => {
     const key = hot.forBlock(3n, [swap(PAIR1), swap(PAIR2)])
     expect([key(0), key(1)]).toEqual([ROUTER, ROUTER])
   })
+
+  it('a call naming no address there that conflicted with a keyed one refutes the position too', () => {
+    const hot = createHotContracts()
+    hot.conflict(1n, swap(PAIR1), staleOn(PAIR1, swap(PAIR1)))
+    // another function of the router (no input words) conflicted with a PAIR1 swap: its txs, keyed by the
+    // router alone, would keep meeting the PAIR1 lane, so the pair position is given up
+    const other = { to: ROUTER, data: Uint8Array.from([1, 2, 3, 4]) }
+    hot.conflict(2n, other, staleOn(PAIR1, swap(PAIR1)))
+    const key = hot.forBlock(3n, [swap(PAIR1), swap(PAIR2), other])
+    expect([key(0), key(1), key(2)]).toEqual([ROUTER, ROUTER, ROUTER])
+  })
 })

@@ -91,8 +91,8 @@ export function createHotContracts(): HotContracts {
       const contracts = new Set(stale.map((s) => contractOf(s.key)))
       for (let k = 0; k < MAX_WORDS; k++) {
         const word = addressWord(tx.data, k)
-        if (word === undefined) continue
-        if (contracts.has(word)) setOf(offsets, tx.to).add(k)
+        if (word !== undefined && contracts.has(word)) setOf(offsets, tx.to).add(k)
+        // a writer calling the same contract with another address there (or none) conflicted all the same
         for (const s of stale)
           if (s.writer.to === tx.to && addressWord(s.writer.data, k) !== word) setOf(refuted, tx.to).add(k)
       }

@@ -9,7 +9,8 @@ const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)')
   } catch (err) {
-    // SQLITE_BUSY is not an error for PASSIVE; anything else goes to the main thread, which takes over
+    // a busy database is reported in the pragma's result row, not thrown; anything thrown goes to the main
+    // thread, which takes over
     clearInterval(timer)
     parentPort.postMessage({ error: err instanceof Error ? err.message : String(err) })
   }

@@ -175,7 +175,9 @@ export function createBlockProducer(node: Node, { deposits }: { deposits?: Depos
    */
   async function produceBlocks(): Promise<void> {
     try {
-      while ((await buildBlock(true)) && unwritten && !stopped) {}
+      // a block left unwritten (pipelined) needs the next one at once: its write runs inside that block
+      do await buildBlock(true)
+      while (unwritten && !stopped)
     } finally {
       persistUnwritten()
     }

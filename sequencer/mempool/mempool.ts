@@ -174,9 +174,12 @@ export function createMempool({
       while (true) {
         const best = heap.pop()
         if (!best) break
-        if (out.length >= limit || gas + best.tx.gasLimit > maxGas) {
+        if (out.length >= limit) {
           full = true
-          if (out.length >= limit) break
+          break
+        }
+        if (gas + best.tx.gasLimit > maxGas) {
+          full = true
           continue
         }
         out.push(best.tx)

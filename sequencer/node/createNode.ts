@@ -145,6 +145,9 @@ export async function createNode({ config, log }: { config: Config; log: Logger 
     }
     return h
   }
+  const noteBlockHash = (n: bigint, hash: Hex) => {
+    hashCache.set(n, hexToBytes(hash))
+  }
   const executor: BlockExecutor =
     config.EXECUTOR_WORKERS > 0
       ? await createParallelExecutor({
@@ -226,11 +229,9 @@ export async function createNode({ config, log }: { config: Config; log: Logger 
     setHead(block) {
       headNumber = block.number
       headHeader = block.header
-      hashCache.set(block.number, hexToBytes(block.hash))
+      noteBlockHash(block.number, block.hash)
     },
-    noteBlockHash(n, hash) {
-      hashCache.set(n, hexToBytes(hash))
-    },
+    noteBlockHash,
     nextSeq: () => seq++,
     async close() {
       await executor.close()

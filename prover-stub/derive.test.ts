@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Hex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readDeployments } from '../contracts/deploy.ts'
+import { createChainCommon } from '../core/chain/createChainCommon.ts'
 import { readConfig } from '../core/config/config.ts'
 import { createLogger } from '../core/log/logger.ts'
 import { createChainStore } from '../core/storage/chainStore.ts'
@@ -54,7 +55,7 @@ describe('deriveFromL1', () => {
 
     // Every header, as the sequencer serves it and as derivation stored it.
     const db = openDatabase({ path: join(dataDir, 'chain.sqlite') })
-    const chain = createChainStore(db)
+    const chain = createChainStore(db, createChainCommon({ chainId: config.CHAIN_ID }))
     try {
       expect(chain.headNumber()).toBe(r.head.number)
       for (let n = 0n; n <= r.head.number; n++) {

@@ -1,6 +1,15 @@
-import type { Hex } from 'viem'
+import { createFeeMarket1559Tx } from '@ethereumjs/tx'
+import { bytesToHex, hexToBytes } from '@ethereumjs/util'
+import { Bloom } from '@ethereumjs/vm'
+import Database from 'better-sqlite3'
+import type { Address, Hex } from 'viem'
 import { describe, expect, it } from 'vitest'
+import { createChainCommon } from '../chain/createChainCommon.ts'
+import { devAccounts } from '../chain/devAccounts.ts'
+import { formatTransaction } from '../chain/formatTransaction.ts'
+import { keccak256 } from '../crypto/keccak256.ts'
 import { createChainStore, type StoredBlock } from './chainStore.ts'
+import { migrate } from './migrate.ts'
 import { openDatabase } from './openDatabase.ts'
 
 const h = (n: number, tag = 'a') => `0x${tag.repeat(2)}${n.toString(16).padStart(62, '0')}` as Hex
@@ -9,35 +18,73 @@ const ADDR2 = '0x00000000000000000000000000000000000000a2' as Hex
 const T0 = `0x${'01'.repeat(32)}` as Hex
 const T1 = `0x${'02'.repeat(32)}` as Hex
 const T2 = `0x${'03'.repeat(32)}` as Hex
+const common = createChainCommon({ chainId: 31337n })
+const [alice] = devAccounts()
+const ALICE = alice.address.toLowerCase() as Address
+const BASE_FEE = 1_000_000_000n
 
+/** A signed EIP-1559 transfer from the first dev account, and its hash. */
+function signed(nonce: number) {
+  const tx = createFeeMarket1559Tx(
+    { nonce: BigInt(nonce), to: ADDR2, value: 1n, gasLimit: 50_000n, maxFeePerGas: 3n * BASE_FEE, chainId: 31337n },
+    { common },
+  ).sign(hexToBytes(alice.privateKey))
+  const raw = tx.serialize()
+  return { tx, raw, hash: bytesToHex(keccak256(raw)) as Hex }
+}
+
+const header = (n: number) => ({
+  number: `0x${n.toString(16)}`,
+  hash: h(n, 'b'),
+  parentHash: n === 0 ? h(0, '0') : h(n - 1, 'b'),
+  timestamp: `0x${(1000 + n).toString(16)}`,
+  baseFeePerGas: `0x${BASE_FEE.toString(16)}`,
+})
+
+/** Block n with `txCount` transfers; the logs are spread one per tx in order, the rest on the last tx. */
 function block(n: number, txCount = 0, logs: { address: Hex; topics: Hex[] }[] = []): StoredBlock {
-  const txs = Array.from({ length: txCount }, (_, i) => {
-    const hash = h(n * 100 + i, 'c')
+  const perTx = Array.from({ length: txCount }, (_, i) => (i < txCount - 1 ? logs.slice(i, i + 1) : logs.slice(i)))
+  let logIndex = 0
+  const txs = perTx.map((own, i) => {
+    const { raw, hash } = signed(n * 100 + i)
+    const first = logIndex
+    logIndex += own.length
     return {
       hash,
-      raw: new Uint8Array([n, i]),
-      tx: { hash, blockNumber: `0x${n.toString(16)}`, transactionIndex: `0x${i.toString(16)}` },
-      receipt: { transactionHash: hash, status: '0x1', blockNumber: `0x${n.toString(16)}` },
+      raw,
+      sender: ALICE,
+      to: ADDR2,
+      status: (i % 2 === 0 ? 1 : 0) as 0 | 1,
+      cumulativeGasUsed: 21_000n * BigInt(i + 1),
+      gasUsed: 21_000n,
+      effectiveGasPrice: BASE_FEE,
+      contractAddress: null,
+      firstLog: first,
+      logCount: own.length,
     }
   })
   return {
     number: BigInt(n),
     hash: h(n, 'b'),
     headerRlp: new Uint8Array([0xc0, n]),
-    header: { number: `0x${n.toString(16)}`, hash: h(n, 'b'), parentHash: n === 0 ? h(0, '0') : h(n - 1, 'b') },
+    header: header(n),
     txs,
-    logs: logs.map((l, i) => ({
-      logIndex: i,
-      address: l.address,
-      topics: l.topics,
-      log: { blockNumber: n, logIndex: i, address: l.address, topics: l.topics },
-    })),
+    logs: perTx.flatMap((own, i) =>
+      own.map((l, k) => ({
+        logIndex: txs[i].firstLog + k,
+        txIndex: i,
+        txHash: txs[i].hash,
+        address: l.address,
+        topics: l.topics,
+        data: '0x1234' as Hex,
+      })),
+    ),
   }
 }
 
 function setup() {
   const db = openDatabase({ path: ':memory:' })
-  return { db, chain: createChainStore(db) }
+  return { db, chain: createChainStore(db, common) }
 }
 
 describe('createChainStore', () => {
@@ -52,24 +99,155 @@ describe('createChainStore', () => {
     expect(chain.txHashesOfBlock(0n)).toEqual([])
   })
 
-  it('behavior: blocks, txs and receipts by number and hash', () => {
+  it('behavior: blocks, txs and receipts by number and hash, shaped as JSON-RPC returns them', () => {
     const { chain } = setup()
     chain.putBlock(block(0))
-    chain.putBlock(block(1, 3))
+    const b1 = block(1, 3, [
+      { address: ADDR1, topics: [T0, T1] },
+      { address: ADDR2, topics: [] },
+      { address: ADDR1, topics: [T2] },
+    ])
+    chain.putBlock(b1)
     chain.putBlock(block(2, 1))
     expect(chain.headNumber()).toBe(2n)
-    expect(chain.txHashesOfBlock(1n)).toEqual([h(100, 'c'), h(101, 'c'), h(102, 'c')])
+    const [t0, t1, t2] = b1.txs
+    expect(chain.txHashesOfBlock(1n)).toEqual([t0.hash, t1.hash, t2.hash])
+    // a tx read back is the one signed, in geth's shape, at its place in the block
+    const expected = formatTransaction(signed(101).tx, ALICE, {
+      blockHash: h(1, 'b'),
+      blockNumber: 1n,
+      index: 1,
+      baseFee: BASE_FEE,
+    })
+    expect(expected.hash).toBe(t1.hash)
+    expect(chain.txByHash(t1.hash)).toEqual(expected)
+    expect(chain.txsOfBlock(1n)[1]).toEqual(expected)
     expect(chain.txsOfBlock(1n).map((t) => t.transactionIndex)).toEqual(['0x0', '0x1', '0x2'])
-    expect(chain.receiptsOfBlock(2n)).toEqual([{ transactionHash: h(200, 'c'), status: '0x1', blockNumber: '0x2' }])
-    expect(chain.txByHash(h(101, 'c'))).toEqual({ hash: h(101, 'c'), blockNumber: '0x1', transactionIndex: '0x1' })
-    expect(chain.receiptByHash(h(101, 'c'))?.transactionHash).toBe(h(101, 'c'))
-    expect(Array.from(chain.rawTxByHash(h(102, 'c'))!)).toEqual([1, 2])
+
+    const bloomOf = (entries: Hex[]) => {
+      const bloom = new Bloom(undefined, common)
+      for (const e of entries) bloom.add(hexToBytes(e))
+      return bytesToHex(bloom.bitvector)
+    }
+    const log = (i: number, txIndex: number, address: Hex, topics: Hex[]) => ({
+      address,
+      topics,
+      data: '0x1234',
+      blockNumber: '0x1',
+      blockHash: h(1, 'b'),
+      blockTimestamp: '0x3e9',
+      transactionHash: b1.txs[txIndex].hash,
+      transactionIndex: `0x${txIndex}`,
+      logIndex: `0x${i}`,
+      removed: false,
+    })
+    expect(chain.receiptByHash(t2.hash)).toEqual({
+      type: '0x2',
+      status: '0x1',
+      cumulativeGasUsed: '0xf618',
+      logs: [log(2, 2, ADDR1, [T2])],
+      logsBloom: bloomOf([ADDR1, T2]),
+      transactionHash: t2.hash,
+      transactionIndex: '0x2',
+      blockHash: h(1, 'b'),
+      blockNumber: '0x1',
+      gasUsed: '0x5208',
+      effectiveGasPrice: '0x3b9aca00',
+      from: ALICE,
+      to: ADDR2,
+      contractAddress: null,
+    })
+    const receipts = chain.receiptsOfBlock(1n)
+    expect(receipts[2]).toEqual(chain.receiptByHash(t2.hash))
+    expect(receipts.map((r) => r.status)).toEqual(['0x1', '0x0', '0x1'])
+    expect(receipts.map((r) => r.logs)).toEqual([
+      [log(0, 0, ADDR1, [T0, T1])],
+      [log(1, 1, ADDR2, [])],
+      [log(2, 2, ADDR1, [T2])],
+    ])
+    expect(chain.receiptsOfBlock(2n)[0].logsBloom).toBe(`0x${'00'.repeat(256)}`)
+    expect(chain.rawTxByHash(t2.hash)).toEqual(t2.raw)
+
     expect(chain.txByHash(h(999, 'c'))).toBeUndefined()
     expect(chain.receiptByHash(h(999, 'c'))).toBeUndefined()
     expect(chain.rawTxByHash(h(999, 'c'))).toBeUndefined()
     expect(chain.headerByNumber(3n)).toBeUndefined()
     expect(chain.headerByHash(h(3, 'b'))).toBeUndefined()
     expect(chain.hashByNumber(3n)).toBeUndefined()
+  })
+
+  it('behavior: a database written as JSON rows (schema 4) reads back the same after the migration', () => {
+    const db = new Database(':memory:')
+    migrate(db, 4)
+    const b = block(1, 2, [{ address: ADDR1, topics: [T0, T1] }])
+    const at = { blockHash: h(1, 'b'), blockNumber: 1n, baseFee: BASE_FEE }
+    const old = b.txs.map((t, i) => {
+      const logs = b.logs
+        .filter((l) => l.txIndex === i)
+        .map((l) => ({
+          address: l.address,
+          topics: l.topics,
+          data: l.data,
+          blockNumber: '0x1',
+          blockHash: h(1, 'b'),
+          blockTimestamp: '0x3e9',
+          transactionHash: t.hash,
+          transactionIndex: `0x${i}`,
+          logIndex: `0x${l.logIndex}`,
+          removed: false,
+        }))
+      const bloom = new Bloom(undefined, common)
+      for (const l of logs) for (const e of [l.address, ...l.topics]) bloom.add(hexToBytes(e))
+      return {
+        tx: formatTransaction(signed(100 + i).tx, ALICE, { ...at, index: i }),
+        logs,
+        receipt: {
+          type: '0x2',
+          status: i === 0 ? '0x1' : '0x0',
+          cumulativeGasUsed: `0x${(21_000 * (i + 1)).toString(16)}`,
+          logs,
+          logsBloom: bytesToHex(bloom.bitvector),
+          transactionHash: t.hash,
+          transactionIndex: `0x${i}`,
+          blockHash: h(1, 'b'),
+          blockNumber: '0x1',
+          gasUsed: '0x5208',
+          effectiveGasPrice: '0x3b9aca00',
+          from: ALICE,
+          to: ADDR2,
+          contractAddress: null,
+        },
+      }
+    })
+    db.prepare('INSERT INTO blocks VALUES (1, ?, ?, ?)').run(
+      hexToBytes(h(1, 'b')),
+      b.headerRlp,
+      JSON.stringify(b.header),
+    )
+    b.txs.forEach((t, i) => {
+      db.prepare('INSERT INTO txs VALUES (?, 1, ?, ?, ?, ?)').run(
+        hexToBytes(t.hash),
+        i,
+        t.raw,
+        JSON.stringify(old[i].tx),
+        JSON.stringify(old[i].receipt),
+      )
+      for (const l of old[i].logs)
+        db.prepare('INSERT INTO logs VALUES (1, ?, ?, ?, ?, NULL, NULL, ?)').run(
+          Number(l.logIndex),
+          hexToBytes(l.address),
+          hexToBytes(l.topics[0]),
+          hexToBytes(l.topics[1]),
+          JSON.stringify(l),
+        )
+    })
+    migrate(db)
+    const chain = createChainStore(db, common)
+    expect(b.txs.map((t) => chain.txByHash(t.hash))).toEqual(old.map((o) => o.tx))
+    expect(b.txs.map((t) => chain.receiptByHash(t.hash))).toEqual(old.map((o) => o.receipt))
+    expect(chain.logs({ fromBlock: 0n, toBlock: 1n, topics: [null, [T1]], limit: 10 })).toEqual(old[0].logs)
+    expect(chain.rawTxByHash(b.txs[1].hash)).toEqual(b.txs[1].raw)
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name IN ('txs', 'logs')").all()).toEqual([])
   })
 
   it('error: a block number or hash cannot be stored twice', () => {
@@ -90,7 +268,7 @@ describe('createChainStore', () => {
     chain.putBlock(block(2, 1, [{ address: ADDR1, topics: [T2, T1] }]))
     chain.putBlock(block(3, 1, [{ address: ADDR2, topics: [] }]))
     const all = { fromBlock: 0n, toBlock: 3n, limit: 100 }
-    const ids = (rows: Record<string, unknown>[]) => rows.map((r) => `${r.blockNumber}:${r.logIndex}`)
+    const ids = (rows: Record<string, unknown>[]) => rows.map((r) => `${Number(r.blockNumber)}:${Number(r.logIndex)}`)
     expect(ids(chain.logs(all))).toEqual(['1:0', '1:1', '2:0', '3:0'])
     expect(ids(chain.logs({ ...all, fromBlock: 2n }))).toEqual(['2:0', '3:0'])
     expect(ids(chain.logs({ ...all, toBlock: 1n }))).toEqual(['1:0', '1:1'])
@@ -109,7 +287,7 @@ describe('createChainStore', () => {
     chain.putBlock(
       block(
         0,
-        0,
+        1,
         Array.from({ length: 5 }, () => ({ address: ADDR1, topics: [T0] })),
       ),
     )

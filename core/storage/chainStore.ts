@@ -1,16 +1,30 @@
-import { bytesToHex, hexToBytes } from '@ethereumjs/util'
+import type { Common } from '@ethereumjs/common'
+import { bigIntToUnpaddedBytes, bytesToBigInt } from '@ethereumjs/util'
 import type Database from 'better-sqlite3'
-import type { Hex } from 'viem'
+import type { Address, Hex } from 'viem'
+import {
+  type BlockPlace,
+  blockPlaceOf,
+  formatLog,
+  formatMinedTransaction,
+  formatReceipt,
+  type LogFacts,
+  type TxFacts,
+} from '../chain/formatReceipt.ts'
+import { bufferHex, hexBuffer } from './hexBuffer.ts'
 
-/** A block ready to persist: its RPC-shaped header and, in block order, its transactions, receipts and logs. */
+/**
+ * A block ready to persist: its RPC-shaped header and, in block order, its transactions (wire bytes, sender and
+ * receipt facts) and logs. The transactions', receipts' and logs' JSON shapes are built when read.
+ */
 export type StoredBlock = {
   number: bigint
   hash: Hex
   headerRlp: Uint8Array
   /** The header as `eth_getBlockBy*` returns it, without `transactions`. */
   header: Record<string, unknown>
-  txs: { hash: Hex; raw: Uint8Array; tx: Record<string, unknown>; receipt: Record<string, unknown> }[]
-  logs: { logIndex: number; address: Hex; topics: Hex[]; log: Record<string, unknown> }[]
+  txs: TxFacts[]
+  logs: LogFacts[]
 }
 
 /** A log query over stored blocks. */
@@ -42,48 +56,161 @@ export type ChainStore = {
   stats(n: bigint): Record<string, unknown> | undefined
 }
 
-/** Creates the chain store over an open database. */
-export function createChainStore(db: Database.Database): ChainStore {
+type TxRow = {
+  block_number: number
+  idx: number
+  hash: Buffer
+  raw: Buffer
+  sender: Buffer
+  to_addr: Buffer | null
+  status: number
+  cumulative_gas: number
+  gas_used: number
+  gas_price: Buffer
+  contract_address: Buffer | null
+  first_log: number
+  log_count: number
+}
+type LogRow = {
+  block_number: number
+  log_index: number
+  tx_idx: number
+  address: Buffer
+  topic0: Buffer | null
+  topic1: Buffer | null
+  topic2: Buffer | null
+  topic3: Buffer | null
+  data: Buffer
+  tx_hash: Buffer
+}
+
+const hex = (b: Buffer) => bufferHex<Hex>(b)
+const address = (b: Buffer | null) => (b ? bufferHex<Address>(b) : null)
+
+function txFactsOf(r: TxRow): TxFacts {
+  return {
+    hash: hex(r.hash),
+    raw: new Uint8Array(r.raw),
+    sender: address(r.sender)!,
+    to: address(r.to_addr),
+    status: r.status === 1 ? 1 : 0,
+    cumulativeGasUsed: BigInt(r.cumulative_gas),
+    gasUsed: BigInt(r.gas_used),
+    effectiveGasPrice: bytesToBigInt(r.gas_price),
+    contractAddress: address(r.contract_address),
+    firstLog: r.first_log,
+    logCount: r.log_count,
+  }
+}
+
+function logFactsOf(r: LogRow): LogFacts {
+  const topics: Hex[] = []
+  for (const t of [r.topic0, r.topic1, r.topic2, r.topic3]) if (t) topics.push(hex(t))
+  return {
+    logIndex: r.log_index,
+    txIndex: r.tx_idx,
+    txHash: hex(r.tx_hash),
+    address: address(r.address)!,
+    topics,
+    data: hex(r.data),
+  }
+}
+
+// the newest blocks' header fields, which every tx, receipt and log read repeats
+const PLACE_CACHE = 256
+
+/**
+ * Creates the chain store over an open database. Blocks keep their header JSON; transactions, receipts and logs are
+ * stored as facts (migration `compactChainRows`) and shaped for JSON-RPC when read, which needs the chain's `common`
+ * to decode transactions.
+ */
+export function createChainStore(db: Database.Database, common: Common): ChainStore {
+  const logColumns =
+    'l.block_number, l.log_index, l.tx_idx, l.address, l.topic0, l.topic1, l.topic2, l.topic3, l.data, t.hash AS tx_hash'
+  const logJoin = 'block_logs l JOIN block_txs t ON t.block_number = l.block_number AND t.idx = l.tx_idx'
   const q = {
     putBlock: db.prepare('INSERT INTO blocks (number, hash, header_rlp, header_json) VALUES (?, ?, ?, ?)'),
-    putTx: db.prepare(
-      'INSERT OR REPLACE INTO txs (hash, block_number, idx, raw, tx_json, receipt_json) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    putLog: db.prepare(
-      'INSERT INTO logs (block_number, log_index, address, topic0, topic1, topic2, topic3, log_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
+    putTx: db.prepare('INSERT INTO block_txs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    putLookup: db.prepare('INSERT OR REPLACE INTO tx_lookup (hash, block_number, idx) VALUES (?, ?, ?)'),
+    putLog: db.prepare('INSERT INTO block_logs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     putMeta: db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('head', ?)"),
     head: db.prepare("SELECT value FROM meta WHERE key = 'head'"),
     headerByNumber: db.prepare('SELECT header_json FROM blocks WHERE number = ?'),
     headerByHash: db.prepare('SELECT header_json FROM blocks WHERE hash = ?'),
     hashByNumber: db.prepare('SELECT hash FROM blocks WHERE number = ?'),
-    txsOfBlock: db.prepare('SELECT hash, tx_json, receipt_json FROM txs WHERE block_number = ? ORDER BY idx'),
-    txByHash: db.prepare('SELECT tx_json, receipt_json, raw FROM txs WHERE hash = ?'),
+    txHashesOfBlock: db.prepare('SELECT hash FROM block_txs WHERE block_number = ? ORDER BY idx').pluck(),
+    txsOfBlock: db.prepare('SELECT * FROM block_txs WHERE block_number = ? ORDER BY idx'),
+    tx: db.prepare('SELECT * FROM block_txs WHERE block_number = ? AND idx = ?'),
+    lookup: db.prepare('SELECT block_number, idx FROM tx_lookup WHERE hash = ?'),
+    logsOfBlock: db.prepare('SELECT * FROM block_logs WHERE block_number = ? ORDER BY log_index'),
+    logsOfTx: db.prepare(
+      `SELECT ${logColumns} FROM ${logJoin} WHERE l.block_number = ? AND l.log_index >= ? AND l.log_index < ? ORDER BY l.log_index`,
+    ),
     putStats: db.prepare('INSERT OR REPLACE INTO block_stats (number, stats_json) VALUES (?, ?)'),
     stats: db.prepare('SELECT stats_json FROM block_stats WHERE number = ?'),
   }
-  const txsOf = (n: bigint) => q.txsOfBlock.all(Number(n)) as { hash: Buffer; tx_json: string; receipt_json: string }[]
-  const txRow = (hash: Hex) =>
-    q.txByHash.get(hexToBytes(hash)) as { tx_json: string; receipt_json: string; raw: Buffer } | undefined
+
+  const places = new Map<number, BlockPlace>()
+  const placeOf = (n: number): BlockPlace => {
+    let p = places.get(n)
+    if (p === undefined) {
+      const r = q.headerByNumber.get(n) as { header_json: string } | undefined
+      if (!r) throw new Error(`chain store: block ${n} has transactions but no header`)
+      p = blockPlaceOf(JSON.parse(r.header_json))
+      if (places.size >= PLACE_CACHE) places.delete(places.keys().next().value as number)
+      places.set(n, p)
+    }
+    return p
+  }
+  const txRowByHash = (hash: Hex) => {
+    const at = q.lookup.get(hexBuffer(hash)) as { block_number: number; idx: number } | undefined
+    return at ? (q.tx.get(at.block_number, at.idx) as TxRow | undefined) : undefined
+  }
+  const receiptOf = (r: TxRow, logs: LogFacts[]) =>
+    formatReceipt(txFactsOf(r), r.idx, logs, placeOf(r.block_number), common)
+  const txOf = (r: TxRow) =>
+    formatMinedTransaction(
+      { hash: hex(r.hash), raw: r.raw, sender: address(r.sender)! },
+      r.idx,
+      placeOf(r.block_number),
+      common,
+    )
 
   return {
     putBlock(b) {
       const n = Number(b.number)
-      q.putBlock.run(n, hexToBytes(b.hash), b.headerRlp, JSON.stringify(b.header))
+      q.putBlock.run(n, hexBuffer(b.hash), b.headerRlp, JSON.stringify(b.header))
       b.txs.forEach((t, i) => {
-        q.putTx.run(hexToBytes(t.hash), n, i, t.raw, JSON.stringify(t.tx), JSON.stringify(t.receipt))
+        const hash = hexBuffer(t.hash)
+        q.putTx.run(
+          n,
+          i,
+          hash,
+          t.raw,
+          hexBuffer(t.sender),
+          t.to ? hexBuffer(t.to) : null,
+          t.status,
+          t.cumulativeGasUsed,
+          t.gasUsed,
+          bigIntToUnpaddedBytes(t.effectiveGasPrice),
+          t.contractAddress ? hexBuffer(t.contractAddress) : null,
+          t.firstLog,
+          t.logCount,
+        )
+        q.putLookup.run(hash, n, i)
       })
       for (const l of b.logs) {
-        const [t0, t1, t2, t3] = l.topics.map((t) => hexToBytes(t))
+        const [t0, t1, t2, t3] = l.topics.map((t) => hexBuffer(t))
         q.putLog.run(
           n,
           l.logIndex,
-          hexToBytes(l.address),
+          l.txIndex,
+          hexBuffer(l.address),
           t0 ?? null,
           t1 ?? null,
           t2 ?? null,
           t3 ?? null,
-          JSON.stringify(l.log),
+          hexBuffer(l.data),
         )
       }
       q.putMeta.run(String(n))
@@ -97,26 +224,37 @@ export function createChainStore(db: Database.Database): ChainStore {
       return r ? JSON.parse(r.header_json) : undefined
     },
     headerByHash(hash) {
-      const r = q.headerByHash.get(hexToBytes(hash)) as { header_json: string } | undefined
+      const r = q.headerByHash.get(hexBuffer(hash)) as { header_json: string } | undefined
       return r ? JSON.parse(r.header_json) : undefined
     },
     hashByNumber(n) {
       const r = q.hashByNumber.get(Number(n)) as { hash: Buffer } | undefined
-      return r ? (bytesToHex(r.hash) as Hex) : undefined
+      return r ? hex(r.hash) : undefined
     },
-    txHashesOfBlock: (n) => txsOf(n).map((r) => bytesToHex(r.hash) as Hex),
-    txsOfBlock: (n) => txsOf(n).map((r) => JSON.parse(r.tx_json)),
-    receiptsOfBlock: (n) => txsOf(n).map((r) => JSON.parse(r.receipt_json)),
+    txHashesOfBlock: (n) => (q.txHashesOfBlock.all(Number(n)) as Buffer[]).map(hex),
+    txsOfBlock: (n) => (q.txsOfBlock.all(Number(n)) as TxRow[]).map(txOf),
+    receiptsOfBlock(n) {
+      const txs = q.txsOfBlock.all(Number(n)) as TxRow[]
+      // the block's logs in one read; each takes its tx's hash from the rows above
+      const logs = (q.logsOfBlock.all(Number(n)) as Omit<LogRow, 'tx_hash'>[]).map((l) =>
+        logFactsOf({ ...l, tx_hash: txs[l.tx_idx].hash }),
+      )
+      return txs.map((r) => receiptOf(r, logs.slice(r.first_log, r.first_log + r.log_count)))
+    },
     txByHash(hash) {
-      const r = txRow(hash)
-      return r ? JSON.parse(r.tx_json) : undefined
+      const r = txRowByHash(hash)
+      return r ? txOf(r) : undefined
     },
     receiptByHash(hash) {
-      const r = txRow(hash)
-      return r ? JSON.parse(r.receipt_json) : undefined
+      const r = txRowByHash(hash)
+      if (!r) return undefined
+      const logs = r.log_count
+        ? (q.logsOfTx.all(r.block_number, r.first_log, r.first_log + r.log_count) as LogRow[]).map(logFactsOf)
+        : []
+      return receiptOf(r, logs)
     },
     rawTxByHash(hash) {
-      const r = txRow(hash)
+      const r = txRowByHash(hash)
       return r ? new Uint8Array(r.raw) : undefined
     },
     putStats(n, stats) {
@@ -127,20 +265,20 @@ export function createChainStore(db: Database.Database): ChainStore {
       return r ? JSON.parse(r.stats_json) : undefined
     },
     logs({ fromBlock, toBlock, addresses, topics, limit }) {
-      const where = ['block_number >= ?', 'block_number <= ?']
+      const where = ['l.block_number >= ?', 'l.block_number <= ?']
       const args: unknown[] = [Number(fromBlock), Number(toBlock)]
       if (addresses?.length) {
-        where.push(`address IN (${addresses.map(() => '?').join(',')})`)
-        for (const a of addresses) args.push(hexToBytes(a))
+        where.push(`l.address IN (${addresses.map(() => '?').join(',')})`)
+        for (const a of addresses) args.push(hexBuffer(a))
       }
       topics?.slice(0, 4).forEach((alts, i) => {
         if (!alts || alts.length === 0) return
-        where.push(`topic${i} IN (${alts.map(() => '?').join(',')})`)
-        for (const t of alts) args.push(hexToBytes(t))
+        where.push(`l.topic${i} IN (${alts.map(() => '?').join(',')})`)
+        for (const t of alts) args.push(hexBuffer(t))
       })
-      const sql = `SELECT log_json FROM logs WHERE ${where.join(' AND ')} ORDER BY block_number, log_index LIMIT ?`
+      const sql = `SELECT ${logColumns} FROM ${logJoin} WHERE ${where.join(' AND ')} ORDER BY l.block_number, l.log_index LIMIT ?`
       args.push(limit + 1)
-      return (db.prepare(sql).all(...args) as { log_json: string }[]).map((r) => JSON.parse(r.log_json))
+      return (db.prepare(sql).all(...args) as LogRow[]).map((r) => formatLog(logFactsOf(r), placeOf(r.block_number)))
     },
   }
 }

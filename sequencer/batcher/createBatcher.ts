@@ -69,7 +69,9 @@ export function createBatcher(p: CreateBatcherParameters): Batcher {
   let timer: NodeJS.Timeout | undefined
 
   const headerOf = db.prepare<[number], { header_json: string }>('SELECT header_json FROM blocks WHERE number = ?')
-  const rawTxsOf = db.prepare<[number], { raw: Uint8Array }>('SELECT raw FROM txs WHERE block_number = ? ORDER BY idx')
+  const rawTxsOf = db.prepare<[number], { raw: Uint8Array }>(
+    'SELECT raw FROM block_txs WHERE block_number = ? ORDER BY idx',
+  )
   const originOf = db.prepare<[number], { l1_block: number }>('SELECT l1_block FROM l1_origins WHERE l2_block = ?')
 
   const blockPayload = (n: bigint): { block: BatchBlock; hash: Hex; stateRoot: Hex; size: number } => {

@@ -1,15 +1,16 @@
 import type { Common } from '@ethereumjs/common'
-import { type Hex, numberToHex } from 'viem'
+import type { Address } from 'viem'
 import { buildHeader } from '../../core/chain/buildHeader.ts'
+import type { LogFacts, TxFacts } from '../../core/chain/formatReceipt.ts'
+import { decodeDepositTx } from '../../core/deposits/depositTx.ts'
 import type { StoredBlock } from '../../core/storage/chainStore.ts'
 import { rawOf } from '../../executor/txCache.ts'
 import type { BlockEnv, ExecuteBlockResult } from '../../executor/types.ts'
-import { formatDepositReceipt, formatDepositTransaction } from './formatDeposit.ts'
-import { formatTransaction } from './formatTransaction.ts'
 
 /**
  * Turns an executed block into what is stored and served: the real header (hash = keccak of its
- * RLP) and, in block order, each transaction, receipt and log in their JSON-RPC shapes.
+ * RLP) and, in block order, each transaction's bytes and receipt facts, and each log (their JSON-RPC
+ * shapes are built when read: core/chain/formatReceipt.ts).
  */
 export function sealBlock(common: Common, env: BlockEnv, result: ExecuteBlockResult): StoredBlock {
   const deposits = env.deposits ?? []
@@ -33,67 +34,51 @@ export function sealBlock(common: Common, env: BlockEnv, result: ExecuteBlockRes
     },
     raws,
   )
-  const blockHash = header.hash
-  const blockNumber = numberToHex(env.number)
   let logIndex = 0
-  const logs: StoredBlock['logs'] = []
-  const at = { blockHash, blockNumber, blockTimestamp: env.timestamp }
-  const depositEntries = deposits.map((d, i) => ({
-    hash: d.hash,
-    raw: d.raw,
-    tx: formatDepositTransaction(d, { ...at, index: i }),
-    receipt: formatDepositReceipt(d, { ...at, index: i }),
-  }))
-  const first = deposits.length
-  const txs = result.included.map((tx, k) => {
-    const i = first + k
-    const r = result.receipts[k]
-    const txLogs = r.logs.map((l) => {
-      const log = {
-        address: l.address,
-        topics: l.topics,
-        data: l.data,
-        blockNumber,
-        blockHash,
-        blockTimestamp: numberToHex(env.timestamp),
-        transactionHash: r.txHash,
-        transactionIndex: numberToHex(i),
-        logIndex: numberToHex(logIndex),
-        removed: false,
-      }
-      logs.push({ logIndex, address: l.address, topics: l.topics, log })
-      logIndex++
-      return log
-    })
-    const receipt = {
-      type: numberToHex(r.txType),
-      status: numberToHex(r.status),
-      cumulativeGasUsed: numberToHex(r.cumulativeGasUsed),
-      logs: txLogs,
-      logsBloom: r.logsBloom,
-      transactionHash: r.txHash,
-      transactionIndex: numberToHex(i),
-      blockHash,
-      blockNumber,
-      gasUsed: numberToHex(r.gasUsed),
-      effectiveGasPrice: numberToHex(r.effectiveGasPrice),
-      from: r.from,
-      to: r.to,
-      contractAddress: r.contractAddress,
-    }
+  const logs: LogFacts[] = []
+  const txs: TxFacts[] = deposits.map((d) => {
+    const tx = decodeDepositTx(d.raw)
     return {
-      hash: r.txHash as Hex,
-      raw: raws[i],
-      tx: formatTransaction(tx, r.from, { blockHash, blockNumber: env.number, index: i, baseFee: env.baseFeePerGas }),
-      receipt,
+      hash: d.hash,
+      raw: d.raw,
+      sender: tx.from.toLowerCase() as Address,
+      to: tx.to.toLowerCase() as Address,
+      // deposits come first and use no gas: cumulative gas 0, no logs
+      status: 1,
+      cumulativeGasUsed: 0n,
+      gasUsed: 0n,
+      effectiveGasPrice: 0n,
+      contractAddress: null,
+      firstLog: 0,
+      logCount: 0,
     }
+  })
+  const first = deposits.length
+  result.receipts.forEach((r, k) => {
+    const txIndex = first + k
+    const firstLog = logIndex
+    for (const l of r.logs)
+      logs.push({ logIndex: logIndex++, txIndex, txHash: r.txHash, address: l.address, topics: l.topics, data: l.data })
+    txs.push({
+      hash: r.txHash,
+      raw: raws[txIndex],
+      sender: r.from,
+      to: r.to,
+      status: r.status,
+      cumulativeGasUsed: r.cumulativeGasUsed,
+      gasUsed: r.gasUsed,
+      effectiveGasPrice: r.effectiveGasPrice,
+      contractAddress: r.contractAddress,
+      firstLog,
+      logCount: r.logs.length,
+    })
   })
   return {
     number: env.number,
-    hash: blockHash,
+    hash: header.hash,
     headerRlp: header.rlp,
     header: header.json,
-    txs: [...depositEntries, ...txs],
+    txs,
     logs,
   }
 }

@@ -1,4 +1,5 @@
 import type { Hash } from 'viem'
+import { blockPlaceOf, formatLog } from '../../core/chain/formatReceipt.ts'
 import type { StoredBlock } from '../../core/storage/chainStore.ts'
 import type { ChainEvents, RpcLog } from '../rpc/types.ts'
 import type { Node } from './createNode.ts'
@@ -13,7 +14,9 @@ export function chainEvents(node: Node): ChainEvents {
     },
     onLogs(fn) {
       const h = (b: StoredBlock) => {
-        if (b.logs.length) fn(b.logs.map((l) => l.log as RpcLog))
+        if (!b.logs.length) return
+        const at = blockPlaceOf(b.header)
+        fn(b.logs.map((l) => formatLog(l, at) as RpcLog))
       }
       node.events.on('block', h)
       return () => node.events.off('block', h)

@@ -82,7 +82,7 @@ export async function createNode({ config, log }: { config: Config; log: Logger 
   const common = createChainCommon({ chainId: config.CHAIN_ID })
   const db = openDatabase({ path: join(config.DATA_DIR, 'chain.sqlite'), synchronous: config.SQLITE_SYNCHRONOUS })
   const checkpointer = startWalCheckpointer(db, { log })
-  const chain = createChainStore(db)
+  const chain = createChainStore(db, common)
   const stateStore = createStateStore(db)
   const mempoolStore = createMempoolStore(db)
   const events: NodeEvents = new EventEmitter()

@@ -1,5 +1,5 @@
 import { type Hash, numberToHex } from 'viem'
-import { formatTransaction } from '../../block/formatTransaction.ts'
+import { formatTransaction } from '../../../core/chain/formatTransaction.ts'
 import type { Node } from '../../node/createNode.ts'
 import { blockNumberSchema, blockParamSchema, booleanSchema, hashSchema, parseParams, uint64Schema } from '../params.ts'
 import type { MethodTable } from '../types.ts'

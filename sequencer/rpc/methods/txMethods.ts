@@ -1,7 +1,7 @@
 import type { Address, Hash, Hex } from 'viem'
 import { hexToBytes, numberToHex } from 'viem'
+import { formatTransaction } from '../../../core/chain/formatTransaction.ts'
 import { BaseError } from '../../../core/errors/base.ts'
-import { formatTransaction } from '../../block/formatTransaction.ts'
 import { decodeRawTransaction, MAX_TX_SIZE } from '../../mempool/decodeRawTransaction.ts'
 import type { PooledTx } from '../../mempool/pooledTx.ts'
 import type { Node } from '../../node/createNode.ts'

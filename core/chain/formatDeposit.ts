@@ -1,5 +1,5 @@
 import { type Hex, numberToHex } from 'viem'
-import { type BlockDeposit, decodeDepositTx } from '../../core/deposits/depositTx.ts'
+import { type BlockDeposit, decodeDepositTx } from '../deposits/depositTx.ts'
 
 /** Where a deposit sits in its block. */
 export type DepositLocation = { blockHash: Hex; blockNumber: Hex; blockTimestamp: bigint; index: number }
@@ -9,7 +9,10 @@ export type DepositLocation = { blockHash: Hex; blockNumber: Hex; blockTimestamp
  * type 0x7e with `sourceHash`, `mint`, `isSystemTx`, zero signature and gas price; viem's op-stack
  * chain formatters read it as a `deposit` transaction.
  */
-export function formatDepositTransaction(d: BlockDeposit, at: DepositLocation): Record<string, unknown> {
+export function formatDepositTransaction(
+  d: Pick<BlockDeposit, 'raw' | 'hash'>,
+  at: DepositLocation,
+): Record<string, unknown> {
   const tx = decodeDepositTx(d.raw)
   return {
     blockHash: at.blockHash,
@@ -30,26 +33,5 @@ export function formatDepositTransaction(d: BlockDeposit, at: DepositLocation): 
     v: '0x0',
     r: '0x0',
     s: '0x0',
-  }
-}
-
-/** A deposit's receipt: always successful, no gas, no logs (deposits come first, so cumulative gas is 0). */
-export function formatDepositReceipt(d: BlockDeposit, at: DepositLocation): Record<string, unknown> {
-  const tx = decodeDepositTx(d.raw)
-  return {
-    type: '0x7e',
-    status: '0x1',
-    cumulativeGasUsed: '0x0',
-    logs: [],
-    logsBloom: `0x${'00'.repeat(256)}`,
-    transactionHash: d.hash,
-    transactionIndex: numberToHex(at.index),
-    blockHash: at.blockHash,
-    blockNumber: at.blockNumber,
-    gasUsed: '0x0',
-    effectiveGasPrice: '0x0',
-    from: tx.from.toLowerCase(),
-    to: tx.to.toLowerCase(),
-    contractAddress: null,
   }
 }

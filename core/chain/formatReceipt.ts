@@ -1,0 +1,114 @@
+import type { Common } from '@ethereumjs/common'
+import { Bloom } from '@ethereumjs/vm'
+import { type Address, bytesToHex, type Hex, numberToHex } from 'viem'
+import { decodeTx, knownRaw, knownSender } from '../../executor/txCache.ts'
+import { DEPOSIT_TX_TYPE } from '../deposits/depositTx.ts'
+import { hexBuffer } from '../storage/hexBuffer.ts'
+import { formatDepositTransaction } from './formatDeposit.ts'
+import { formatTransaction } from './formatTransaction.ts'
+
+/**
+ * What a block keeps per transaction: its wire bytes, sender and the receipt's own facts. The JSON-RPC shapes
+ * are built from these when read (as geth derives its receipts' block fields, logs' indexes and blooms), so a
+ * block's write stores ~200 bytes a transaction instead of ~2 KB of JSON.
+ */
+export type TxFacts = {
+  hash: Hex
+  raw: Uint8Array
+  sender: Address
+  to: Address | null
+  status: 0 | 1
+  cumulativeGasUsed: bigint
+  gasUsed: bigint
+  effectiveGasPrice: bigint
+  contractAddress: Address | null
+  /** The block-wide index of the tx's first log, and how many logs it emitted. */
+  firstLog: number
+  logCount: number
+}
+
+/** A log and where it sits in its block. */
+export type LogFacts = { logIndex: number; txIndex: number; txHash: Hex; address: Address; topics: Hex[]; data: Hex }
+
+/** The block fields a transaction, receipt or log repeats. */
+export type BlockPlace = { hash: Hex; number: bigint; timestamp: bigint; baseFee: bigint }
+
+/** The block fields of a stored header (its RPC shape). */
+export function blockPlaceOf(header: Record<string, unknown>): BlockPlace {
+  return {
+    hash: header.hash as Hex,
+    number: BigInt(header.number as string),
+    timestamp: BigInt(header.timestamp as string),
+    baseFee: BigInt((header.baseFeePerGas as string | undefined) ?? 0),
+  }
+}
+
+/** A log as `eth_getLogs` and receipts return it. */
+export function formatLog(l: LogFacts, b: BlockPlace): Record<string, unknown> {
+  return {
+    address: l.address,
+    topics: l.topics,
+    data: l.data,
+    blockNumber: numberToHex(b.number),
+    blockHash: b.hash,
+    blockTimestamp: numberToHex(b.timestamp),
+    transactionHash: l.txHash,
+    transactionIndex: numberToHex(l.txIndex),
+    logIndex: numberToHex(l.logIndex),
+    removed: false,
+  }
+}
+
+/** The EIP-2718 type of a tx's wire bytes (a legacy tx starts with an RLP list prefix, >= 0xc0). */
+const typeOf = (raw: Uint8Array) => (raw[0] <= 0x7f ? raw[0] : 0)
+
+/** A receipt as `eth_getTransactionReceipt` returns it; `logs` are the tx's own, in order. */
+export function formatReceipt(
+  t: TxFacts,
+  index: number,
+  logs: readonly LogFacts[],
+  b: BlockPlace,
+  common: Common,
+): Record<string, unknown> {
+  const bloom = new Bloom(undefined, common)
+  for (const l of logs) {
+    bloom.add(hexBuffer(l.address))
+    for (const topic of l.topics) bloom.add(hexBuffer(topic))
+  }
+  return {
+    type: numberToHex(typeOf(t.raw)),
+    status: numberToHex(t.status),
+    cumulativeGasUsed: numberToHex(t.cumulativeGasUsed),
+    logs: logs.map((l) => formatLog(l, b)),
+    logsBloom: bytesToHex(bloom.bitvector),
+    transactionHash: t.hash,
+    transactionIndex: numberToHex(index),
+    blockHash: b.hash,
+    blockNumber: numberToHex(b.number),
+    gasUsed: numberToHex(t.gasUsed),
+    effectiveGasPrice: numberToHex(t.effectiveGasPrice),
+    from: t.sender,
+    to: t.to,
+    contractAddress: t.contractAddress,
+  }
+}
+
+/** A mined transaction as `eth_getTransactionByHash` returns it, decoded from its wire bytes. */
+export function formatMinedTransaction(
+  t: Pick<TxFacts, 'hash' | 'raw' | 'sender'>,
+  index: number,
+  b: BlockPlace,
+  common: Common,
+): Record<string, unknown> {
+  if (t.raw[0] === DEPOSIT_TX_TYPE)
+    return formatDepositTransaction(t, {
+      blockHash: b.hash,
+      blockNumber: numberToHex(b.number),
+      blockTimestamp: b.timestamp,
+      index,
+    })
+  const tx = decodeTx(t.raw, common)
+  knownRaw(tx, t.raw, t.hash)
+  knownSender(tx, t.sender)
+  return formatTransaction(tx, t.sender, { blockHash: b.hash, blockNumber: b.number, index, baseFee: b.baseFee })
+}

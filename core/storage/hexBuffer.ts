@@ -1,0 +1,14 @@
+/**
+ * Hex to bytes through Node's native decoder, for values this node produced itself (hashes, addresses, topics, log
+ * data): ~10x faster than `@ethereumjs/util`'s `hexToBytes`, which validates every character (4% of the main
+ * thread under load, profiled, when the block write and receipt reads used it). Not for untrusted input:
+ * `Buffer.from` stops at the first non-hex character instead of throwing.
+ */
+export function hexBuffer(hex: string): Buffer {
+  return Buffer.from(hex.slice(2), 'hex')
+}
+
+/** Bytes read from SQLite (a Buffer) as lowercase 0x-hex, through Node's native encoder. */
+export function bufferHex<T extends `0x${string}`>(b: Buffer): T {
+  return `0x${b.toString('hex')}` as T
+}

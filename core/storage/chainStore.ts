@@ -90,7 +90,7 @@ const address = (b: Buffer | null) => (b ? bufferHex<Address>(b) : null)
 function txFactsOf(r: TxRow): TxFacts {
   return {
     hash: hex(r.hash),
-    raw: new Uint8Array(r.raw),
+    raw: r.raw,
     sender: address(r.sender)!,
     to: address(r.to_addr),
     status: r.status === 1 ? 1 : 0,
@@ -103,13 +103,13 @@ function txFactsOf(r: TxRow): TxFacts {
   }
 }
 
-function logFactsOf(r: LogRow): LogFacts {
+function logFactsOf(r: Omit<LogRow, 'tx_hash'>, txHash: Buffer): LogFacts {
   const topics: Hex[] = []
   for (const t of [r.topic0, r.topic1, r.topic2, r.topic3]) if (t) topics.push(hex(t))
   return {
     logIndex: r.log_index,
     txIndex: r.tx_idx,
-    txHash: hex(r.tx_hash),
+    txHash: hex(txHash),
     address: address(r.address)!,
     topics,
     data: hex(r.data),
@@ -237,7 +237,7 @@ export function createChainStore(db: Database.Database, common: Common): ChainSt
       const txs = q.txsOfBlock.all(Number(n)) as TxRow[]
       // the block's logs in one read; each takes its tx's hash from the rows above
       const logs = (q.logsOfBlock.all(Number(n)) as Omit<LogRow, 'tx_hash'>[]).map((l) =>
-        logFactsOf({ ...l, tx_hash: txs[l.tx_idx].hash }),
+        logFactsOf(l, txs[l.tx_idx].hash),
       )
       return txs.map((r) => receiptOf(r, logs.slice(r.first_log, r.first_log + r.log_count)))
     },
@@ -249,7 +249,9 @@ export function createChainStore(db: Database.Database, common: Common): ChainSt
       const r = txRowByHash(hash)
       if (!r) return undefined
       const logs = r.log_count
-        ? (q.logsOfTx.all(r.block_number, r.first_log, r.first_log + r.log_count) as LogRow[]).map(logFactsOf)
+        ? (q.logsOfTx.all(r.block_number, r.first_log, r.first_log + r.log_count) as LogRow[]).map((l) =>
+            logFactsOf(l, l.tx_hash),
+          )
         : []
       return receiptOf(r, logs)
     },
@@ -278,7 +280,9 @@ export function createChainStore(db: Database.Database, common: Common): ChainSt
       })
       const sql = `SELECT ${logColumns} FROM ${logJoin} WHERE ${where.join(' AND ')} ORDER BY l.block_number, l.log_index LIMIT ?`
       args.push(limit + 1)
-      return (db.prepare(sql).all(...args) as LogRow[]).map((r) => formatLog(logFactsOf(r), placeOf(r.block_number)))
+      return (db.prepare(sql).all(...args) as LogRow[]).map((r) =>
+        formatLog(logFactsOf(r, r.tx_hash), placeOf(r.block_number)),
+      )
     },
   }
 }

@@ -1,6 +1,12 @@
 import type { Common } from '@ethereumjs/common'
 import { RLP } from '@ethereumjs/rlp'
-import { createTxFromRLP, type TypedTransaction } from '@ethereumjs/tx'
+import {
+  create1559FeeMarketTxFromBytesArray,
+  createAccessList2930TxFromBytesArray,
+  createEOACode7702TxFromBytesArray,
+  createLegacyTxFromBytesArray,
+  type TypedTransaction,
+} from '@ethereumjs/tx'
 import { bytesToBigInt, bytesToHex, equalsBytes } from '@ethereumjs/util'
 import type { Address, Hash } from 'viem'
 import { keccak256 } from '../../core/crypto/keccak256.ts'
@@ -33,6 +39,13 @@ export const MAX_TX_SIZE = 128 * 1024
 export const MAX_INITCODE_SIZE = 2 * 24_576
 
 const SUPPORTED_TYPES = new Set([1, 2, 4])
+/** ethereumjs's constructor for each supported type, from the decoded field list. */
+const FROM_FIELDS: Record<number, (values: Uint8Array[], opts: { common: Common }) => TypedTransaction> = {
+  0: (v, o) => createLegacyTxFromBytesArray(v, o),
+  1: (v, o) => createAccessList2930TxFromBytesArray(v as never, o),
+  2: (v, o) => create1559FeeMarketTxFromBytesArray(v as never, o),
+  4: (v, o) => createEOACode7702TxFromBytesArray(v as never, o),
+}
 const U64_MAX = 2n ** 64n - 1n
 
 /** Chain rules the stateless checks need. */
@@ -61,7 +74,9 @@ export function decodeRawTransaction(
 
   let tx: TypedTransaction
   try {
-    tx = createTxFromRLP(raw, { common: rules.common })
+    // what createTxFromRLP does, from the fields decoded above instead of a second RLP decode (a quarter of the
+    // decode's time, profiled under load)
+    tx = FROM_FIELDS[first <= 0x7f ? first : 0](fields as Uint8Array[], { common: rules.common })
   } catch (err) {
     const msg = (err as Error).message ?? ''
     if (msg.includes('s-values greater than') || msg.includes('Invalid Signature') || msg.includes('y-parity'))

@@ -2,6 +2,7 @@ import { bytesToHex, hexToBytes, KECCAK256_RLP } from '@ethereumjs/util'
 import type Database from 'better-sqlite3'
 import type { Hex } from 'viem'
 import type { AccountState, StateDiff, StateReader } from '../../executor/state/types.ts'
+import { hexBuffer } from './hexBuffer.ts'
 
 /** Flat state in SQLite: the head tables a restart loads, and per-block history for past-block queries. */
 export type StateStore = {
@@ -11,7 +12,7 @@ export type StateStore = {
     storage: [Hex, Hex, Uint8Array][]
     code: [Hex, Uint8Array][]
   }
-  /** Writes one block's diff to the head tables and the history (call inside the block's transaction). */
+  /** Writes one block's diff (its keys are the executor's own hex) to the head tables and the history (call inside the block's transaction). */
   writeDiff(block: bigint, diff: StateDiff): void
   /** A reader of the state as it was after `block` (must be within the kept history). */
   readerAt(block: bigint): StateReader
@@ -81,22 +82,22 @@ export function createStateStore(db: Database.Database): StateStore {
     },
     writeDiff(block, diff) {
       const n = Number(block)
-      for (const [hash, code] of diff.code) q.putCode.run(hexToBytes(hash), code)
+      for (const [hash, code] of diff.code) q.putCode.run(hexBuffer(hash), code)
       for (const [address, sdiff] of diff.storage) {
-        const a = hexToBytes(address)
+        const a = hexBuffer(address)
         if (sdiff.cleared) {
           q.clearStorage.run(a)
           q.histClear.run(a, n)
         }
         for (const [slot, value] of sdiff.slots) {
-          const s = hexToBytes(slot)
+          const s = hexBuffer(slot)
           if (value.length === 0) q.delSlot.run(a, s)
           else q.putSlot.run(a, s, value)
           q.histSlot.run(a, s, n, value)
         }
       }
       for (const [address, account] of diff.accounts) {
-        const a = hexToBytes(address)
+        const a = hexBuffer(address)
         if (account === null) {
           q.delAccount.run(a)
           q.clearStorage.run(a)

@@ -82,6 +82,33 @@ function block(n: number, txCount = 0, logs: { address: Hex; topics: Hex[] }[] =
   }
 }
 
+/** A transfer's receipt in block 1 as geth shapes it (the fields that vary between the txs of these tests given). */
+function receiptJson(r: {
+  hash: Hex
+  index: number
+  status: string
+  cumulativeGasUsed: string
+  logs: unknown[]
+  logsBloom: string
+}) {
+  return {
+    type: '0x2',
+    status: r.status,
+    cumulativeGasUsed: r.cumulativeGasUsed,
+    logs: r.logs,
+    logsBloom: r.logsBloom,
+    transactionHash: r.hash,
+    transactionIndex: `0x${r.index.toString(16)}`,
+    blockHash: h(1, 'b'),
+    blockNumber: '0x1',
+    gasUsed: '0x5208',
+    effectiveGasPrice: '0x3b9aca00',
+    from: ALICE,
+    to: ADDR2,
+    contractAddress: null,
+  }
+}
+
 function setup() {
   const db = openDatabase({ path: ':memory:' })
   return { db, chain: createChainStore(db, common) }
@@ -141,22 +168,16 @@ describe('createChainStore', () => {
       logIndex: `0x${i}`,
       removed: false,
     })
-    expect(chain.receiptByHash(t2.hash)).toEqual({
-      type: '0x2',
-      status: '0x1',
-      cumulativeGasUsed: '0xf618',
-      logs: [log(2, 2, ADDR1, [T2])],
-      logsBloom: bloomOf([ADDR1, T2]),
-      transactionHash: t2.hash,
-      transactionIndex: '0x2',
-      blockHash: h(1, 'b'),
-      blockNumber: '0x1',
-      gasUsed: '0x5208',
-      effectiveGasPrice: '0x3b9aca00',
-      from: ALICE,
-      to: ADDR2,
-      contractAddress: null,
-    })
+    expect(chain.receiptByHash(t2.hash)).toEqual(
+      receiptJson({
+        hash: t2.hash,
+        index: 2,
+        status: '0x1',
+        cumulativeGasUsed: '0xf618',
+        logs: [log(2, 2, ADDR1, [T2])],
+        logsBloom: bloomOf([ADDR1, T2]),
+      }),
+    )
     const receipts = chain.receiptsOfBlock(1n)
     expect(receipts[2]).toEqual(chain.receiptByHash(t2.hash))
     expect(receipts.map((r) => r.status)).toEqual(['0x1', '0x0', '0x1'])
@@ -201,22 +222,14 @@ describe('createChainStore', () => {
       return {
         tx: formatTransaction(signed(100 + i).tx, ALICE, { ...at, index: i }),
         logs,
-        receipt: {
-          type: '0x2',
+        receipt: receiptJson({
+          hash: t.hash,
+          index: i,
           status: i === 0 ? '0x1' : '0x0',
           cumulativeGasUsed: `0x${(21_000 * (i + 1)).toString(16)}`,
           logs,
           logsBloom: bytesToHex(bloom.bitvector),
-          transactionHash: t.hash,
-          transactionIndex: `0x${i}`,
-          blockHash: h(1, 'b'),
-          blockNumber: '0x1',
-          gasUsed: '0x5208',
-          effectiveGasPrice: '0x3b9aca00',
-          from: ALICE,
-          to: ADDR2,
-          contractAddress: null,
-        },
+        }),
       }
     })
     db.prepare('INSERT INTO blocks VALUES (1, ?, ?, ?)').run(

@@ -10,7 +10,8 @@ import { formatTransaction } from './formatTransaction.ts'
 /**
  * What a block keeps per transaction: its wire bytes, sender and the receipt's own facts. The JSON-RPC shapes
  * are built from these when read (as geth derives its receipts' block fields, logs' indexes and blooms), so a
- * block's write stores ~200 bytes a transaction instead of ~2 KB of JSON.
+ * block's write stores ~200 bytes a transaction instead of ~2.5 KB (the JSON of a one-log ERC-20 transfer and its
+ * receipt measured 2,427 bytes, plus its wire bytes).
  */
 export type TxFacts = {
   hash: Hex

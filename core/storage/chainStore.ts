@@ -144,7 +144,7 @@ export function createChainStore(db: Database.Database, common: Common): ChainSt
     lookup: db.prepare('SELECT block_number, idx FROM tx_lookup WHERE hash = ?'),
     logsOfBlock: db.prepare('SELECT * FROM block_logs WHERE block_number = ? ORDER BY log_index'),
     logsOfTx: db.prepare(
-      `SELECT ${logColumns} FROM ${logJoin} WHERE l.block_number = ? AND l.log_index >= ? AND l.log_index < ? ORDER BY l.log_index`,
+      'SELECT * FROM block_logs WHERE block_number = ? AND log_index >= ? AND log_index < ? ORDER BY log_index',
     ),
     putStats: db.prepare('INSERT OR REPLACE INTO block_stats (number, stats_json) VALUES (?, ?)'),
     stats: db.prepare('SELECT stats_json FROM block_stats WHERE number = ?'),
@@ -248,9 +248,10 @@ export function createChainStore(db: Database.Database, common: Common): ChainSt
     receiptByHash(hash) {
       const r = txRowByHash(hash)
       if (!r) return undefined
+      // its logs are a range of the block's; the tx's own row gives their tx hash
       const logs = r.log_count
-        ? (q.logsOfTx.all(r.block_number, r.first_log, r.first_log + r.log_count) as LogRow[]).map((l) =>
-            logFactsOf(l, l.tx_hash),
+        ? (q.logsOfTx.all(r.block_number, r.first_log, r.first_log + r.log_count) as Omit<LogRow, 'tx_hash'>[]).map(
+            (l) => logFactsOf(l, r.hash),
           )
         : []
       return receiptOf(r, logs)

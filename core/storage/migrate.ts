@@ -103,7 +103,7 @@ const MIGRATIONS: (string | ((db: Database.Database) => void))[] = [
 /**
  * Transactions, receipts and logs stored as facts instead of JSON (see core/chain/formatReceipt.ts).
  *
- * Before, each tx wrote a ~2.2 KB row (raw bytes, tx JSON, receipt JSON with its 512-character bloom) keyed by its
+ * Before, each tx wrote a ~2.5 KB row (raw bytes, tx JSON, receipt JSON with its 512-character bloom) keyed by its
  * hash, and each log a JSON row under five B-trees. A 500-tx ERC-20 block's rows took 35 ms to insert and commit; in
  * this layout 5 ms (medians of 50 blocks, the same random data). The rows are now appended in block order
  * (`block_txs`, `block_logs`), and `tx_lookup` maps a hash to its place in small rows. Logs keep indexes on address

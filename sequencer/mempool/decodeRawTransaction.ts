@@ -74,8 +74,8 @@ export function decodeRawTransaction(
 
   let tx: TypedTransaction
   try {
-    // what createTxFromRLP does, from the fields decoded above instead of a second RLP decode (a quarter of the
-    // decode's time, profiled under load)
+    // what createTxFromRLP does, from the fields decoded above instead of a second RLP decode (per ERC-20
+    // transfer, sender given: ~38 -> ~32 us, scratch benchmark)
     tx = FROM_FIELDS[first <= 0x7f ? first : 0](fields as Uint8Array[], { common: rules.common })
   } catch (err) {
     const msg = (err as Error).message ?? ''

@@ -1,9 +1,10 @@
 import type { TypedTransaction } from '@ethereumjs/tx'
 import { bytesToHex } from '@ethereumjs/util'
-import { encodeReceipt, type runTx } from '@ethereumjs/vm'
+import type { runTx } from '@ethereumjs/vm'
 import type { Hex } from 'viem'
 import { type BlockDeposit, encodeDepositReceipt } from '../core/deposits/depositTx.ts'
 import { orderedTrieRoot } from '../core/trie/orderedTrieRoot.ts'
+import { encodeReceipt } from './encodeReceipt.ts'
 import { hashOf, rawOf } from './txCache.ts'
 import type { ExecutedReceipt } from './types.ts'
 
@@ -45,16 +46,8 @@ export function buildReceipt(
       topics: topics.map((t) => bytesToHex(t) as Hex),
       data: bytesToHex(data) as Hex,
     })),
-    logsBloom: bytesToHex(effect.bloom) as Hex,
-    encoded: encodeReceipt(
-      {
-        status: effect.status,
-        cumulativeBlockGasUsed: cumulativeGasUsed,
-        bitvector: effect.bloom,
-        logs: effect.logs,
-      } as never,
-      tx.type,
-    ),
+    logsBloom: effect.bloom === ZERO_BLOOM ? ZERO_BLOOM_HEX : bloomHex(effect.bloom),
+    encoded: encodeReceipt(effect.status, cumulativeGasUsed, effect.bloom, effect.logs, tx.type),
   }
 }
 
@@ -86,6 +79,12 @@ export function effectOf(result: Awaited<ReturnType<typeof runTx>>): TxEffect {
 }
 
 const ZERO_BLOOM = new Uint8Array(256)
+const ZERO_BLOOM_HEX = bytesToHex(ZERO_BLOOM) as Hex
+
+/** A 256-byte bloom as hex through Node's encoder (~0.6 against ~1.6 µs with the byte-by-byte table, scratch benchmark). */
+function bloomHex(bloom: Uint8Array): Hex {
+  return `0x${Buffer.from(bloom.buffer, bloom.byteOffset, bloom.byteLength).toString('hex')}`
+}
 
 /** The effect of a fast-path transfer: success, no logs. */
 export function transferEffect(gasUsed: bigint): TxEffect {

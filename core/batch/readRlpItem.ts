@@ -15,8 +15,7 @@ export type RlpItem = { list: boolean; start: number; end: number }
  * memory at 3,000 levels). The batch has a fixed shape, so the decoder walks it with this reader instead.
  */
 export function readRlpItem(data: Uint8Array, offset: number, limit: number, path: string): RlpItem {
-  const fail = (details: string) => new BatchDecodeError({ reason: 'invalid rlp', path, details })
-  if (offset >= limit) throw fail('truncated: no item')
+  if (offset >= limit) throw fail(path, 'truncated: no item')
   const prefix = data[offset]
   if (prefix < 0x80) return { list: false, start: offset, end: offset + 1 }
 
@@ -30,14 +29,21 @@ export function readRlpItem(data: Uint8Array, offset: number, limit: number, pat
   } else {
     const lengthOfLength = prefix - (list ? 0xf7 : 0xb7)
     start = offset + 1 + lengthOfLength
-    if (start > limit) throw fail('truncated length')
-    if (data[offset + 1] === 0) throw fail('length with leading zero byte')
+    if (start > limit) throw fail(path, 'truncated length')
+    if (data[offset + 1] === 0) throw fail(path, 'length with leading zero byte')
     length = 0
     // Up to 8 length bytes: past 2^53 the value is inexact but still far over any limit.
     for (let i = offset + 1; i < start; i++) length = length * 256 + data[i]
-    if (length < 56) throw fail(`long form for a ${length}-byte payload`)
+    if (length < 56) throw fail(path, `long form for a ${length}-byte payload`)
   }
-  if (length > limit - start) throw fail(`truncated: ${length}-byte payload, ${limit - start} left`)
-  if (!list && length === 1 && data[start] < 0x80) throw fail('single byte below 0x80 with a prefix')
+  if (length > limit - start) throw fail(path, `truncated: ${length}-byte payload, ${limit - start} left`)
+  if (!list && length === 1 && data[start] < 0x80) throw fail(path, 'single byte below 0x80 with a prefix')
   return { list, start, end: start + length }
+}
+
+// A module function rather than a closure per call: the sender-recovery thread reads every field of every
+// tx through readRlpItem, and tsx (esbuild's keepNames) wraps each closure it creates in a `__name` call that
+// redefines the function's name (4.5 µs a recovered tx, ~6% of the recovery thread, in a CPU profile).
+function fail(path: string, details: string): BatchDecodeError {
+  return new BatchDecodeError({ reason: 'invalid rlp', path, details })
 }

@@ -11,12 +11,13 @@ import { createHotContracts, type StaleRead } from './parallel/hotContracts.ts'
 import { assignLanes, buildLanes, createLaneStream } from './parallel/lanes.ts'
 import type { TxOutcome } from './parallel/messages.ts'
 import { createWorkerPool, type WorkerPool } from './parallel/workerPool.ts'
-import { blockRoots, buildReceipt, effectOf, type TxEffect, transferEffect } from './receipt.ts'
+import { blockRootItems, blockRoots, buildReceipt, effectOf, type TxEffect, transferEffect } from './receipt.ts'
 import {
   BlockGasPoolError,
   createSequentialExecutor,
   type ExecuteBlockParameters,
   InvalidBlockTransactionError,
+  type SequentialExecutorDeps,
   toEjsBlock,
 } from './sequential.ts'
 import { createDiffView, pruneNoopWrites } from './state/diffView.ts'
@@ -95,8 +96,26 @@ export async function createParallelExecutor({
 }: ParallelExecutorDeps): Promise<ParallelExecutor> {
   // Plain transfers always take the fast path here (workers too); the differential tests compare
   // against the sequential executor with the fast path off, i.e. against runTx itself.
-  const sequential = await createSequentialExecutor({ common, blockHash, fastTransfers: true })
   let pool: WorkerPool = createWorkerPool({ size: Math.max(1, workers) })
+  /**
+   * The tx and receipt roots on a worker, while this thread computes the state root: the workers have finished
+   * the block's txs by then and sit idle (~60-100 ms of a 10k-tx block's tries, bench). A small block keeps them
+   * here (a message costs more), and so does a broken pool; a failure on the worker computes them here.
+   */
+  const rootsElsewhere: NonNullable<SequentialExecutorDeps['rootsElsewhere']> = (included, receipts, deposits) => {
+    if (included.length < ROOTS_ON_WORKER_MIN || pool.broken) return undefined
+    return pool.orderedRoots(0, blockRootItems(included, receipts, deposits)).then(
+      ([transactionsRoot, receiptsRoot]) => ({
+        transactionsRoot: bytesToHex(transactionsRoot) as Hex,
+        receiptsRoot: bytesToHex(receiptsRoot) as Hex,
+      }),
+      (err) => {
+        log?.warn({ err }, 'tx and receipt roots on a worker failed; computing them here')
+        return blockRoots(included, receipts, deposits)
+      },
+    )
+  }
+  const sequential = await createSequentialExecutor({ common, blockHash, fastTransfers: true, rootsElsewhere })
   const { vm, overlay } = await createExecutionVm({ common, blockHash })
   const hot = createHotContracts()
   let blockRuns = 0 // tags each block's messages to the workers (their lane views live for one block)
@@ -544,10 +563,13 @@ export async function createParallelExecutor({
     if (workersFailed !== undefined) return workerFailure()
     const tRoot = performance.now()
     const diff = view.diff
+    const elsewhere = rootsElsewhere(included, receipts, env.deposits)
     const stateRoot = bytesToHex(state.applyDiff(diff)) as Hex
     pool.applyDiff(diff, stateRoot)
     const tTries = performance.now()
-    const { transactionsRoot, receiptsRoot } = blockRoots(included, receipts, env.deposits)
+    const { transactionsRoot, receiptsRoot } = elsewhere
+      ? await elsewhere
+      : blockRoots(included, receipts, env.deposits)
     const tEnd = performance.now()
     const stats: BlockExecutionStats = {
       mode: 'parallel',
@@ -588,6 +610,9 @@ export async function createParallelExecutor({
     close: () => pool.close(),
   }
 }
+
+/** Blocks with fewer included txs compute their tx and receipt roots on the main thread (no message). */
+const ROOTS_ON_WORKER_MIN = 256
 
 /** A tx the transfer fast path may take (whether it does depends on the recipient's code). */
 function isPlainTransferShape(tx: TypedTransaction): boolean {

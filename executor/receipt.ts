@@ -51,18 +51,32 @@ export function buildReceipt(
   }
 }
 
+/** A block's transactionsRoot and receiptsRoot. */
+export type BlockRoots = { transactionsRoot: Hex; receiptsRoot: Hex }
+
+/** The items of a block's transactions trie and receipts trie, in order (L1 deposits first). */
+export function blockRootItems(
+  included: readonly TypedTransaction[],
+  receipts: readonly ExecutedReceipt[],
+  deposits: readonly BlockDeposit[] = [],
+): [Uint8Array[], Uint8Array[]] {
+  const depositReceipt = deposits.length ? encodeDepositReceipt(0n) : undefined
+  return [
+    [...deposits.map((d) => d.raw), ...included.map(rawOf)],
+    [...deposits.map(() => depositReceipt!), ...receipts.map((r) => r.encoded)],
+  ]
+}
+
 /** transactionsRoot and receiptsRoot of a block (L1 deposits first), from the ordered-trie builder. */
 export function blockRoots(
   included: readonly TypedTransaction[],
   receipts: readonly ExecutedReceipt[],
   deposits: readonly BlockDeposit[] = [],
-) {
-  const depositReceipt = deposits.length ? encodeDepositReceipt(0n) : undefined
+): BlockRoots {
+  const [txItems, receiptItems] = blockRootItems(included, receipts, deposits)
   return {
-    transactionsRoot: bytesToHex(orderedTrieRoot([...deposits.map((d) => d.raw), ...included.map(rawOf)])) as Hex,
-    receiptsRoot: bytesToHex(
-      orderedTrieRoot([...deposits.map(() => depositReceipt!), ...receipts.map((r) => r.encoded)]),
-    ) as Hex,
+    transactionsRoot: bytesToHex(orderedTrieRoot(txItems)) as Hex,
+    receiptsRoot: bytesToHex(orderedTrieRoot(receiptItems)) as Hex,
   }
 }
 

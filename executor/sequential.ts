@@ -7,7 +7,7 @@ import type { Hex } from 'viem'
 import { BaseError } from '../core/errors/base.ts'
 import { createExecutionVm, NO_STATE } from './createExecutionVm.ts'
 import { payCoinbase, tryFastTransfer } from './fastTransfer.ts'
-import { blockRoots, buildReceipt, effectOf, transferEffect } from './receipt.ts'
+import { type BlockRoots, blockRoots, buildReceipt, effectOf, transferEffect } from './receipt.ts'
 import { createDiffView } from './state/diffView.ts'
 import type { WorldState } from './state/worldState.ts'
 import { applyDeposits, applySystemCalls } from './systemCalls.ts'
@@ -39,6 +39,15 @@ export type SequentialExecutorDeps = {
   fastTransfers?: boolean
   /** Hash of block `n` for the BLOCKHASH opcode (undefined when unknown). */
   blockHash(n: bigint): Uint8Array | undefined
+  /**
+   * Starts the block's tx and receipt roots on another thread, to overlap this thread's state root (the
+   * parallel executor: on an idle worker); undefined leaves them to this thread. The promise must not reject.
+   */
+  rootsElsewhere?(
+    included: readonly TypedTransaction[],
+    receipts: readonly ExecutedReceipt[],
+    deposits: BlockEnv['deposits'],
+  ): Promise<BlockRoots> | undefined
 }
 
 /** Parameters of `executeBlock`: the parent state is advanced to the block's post-state. */
@@ -70,6 +79,7 @@ export async function createSequentialExecutor({
   common,
   blockHash,
   fastTransfers = true,
+  rootsElsewhere,
 }: SequentialExecutorDeps): Promise<SequentialExecutor> {
   const { vm, overlay } = await createExecutionVm({ common, blockHash })
   return {
@@ -126,9 +136,12 @@ export async function createSequentialExecutor({
       overlay.reset(NO_STATE)
       const diff = view.diff
       const t1 = performance.now()
+      const elsewhere = rootsElsewhere?.(included, receipts, env.deposits)
       const stateRoot = bytesToHex(state.applyDiff(diff)) as Hex
       const t2 = performance.now()
-      const { transactionsRoot, receiptsRoot } = blockRoots(included, receipts, env.deposits)
+      const { transactionsRoot, receiptsRoot } = elsewhere
+        ? await elsewhere
+        : blockRoots(included, receipts, env.deposits)
       const t3 = performance.now()
       return {
         included,

@@ -34,6 +34,8 @@ export type ToWorker =
   | { type: 'applyDiff'; diff: StateDiff; version: string }
   /** Recover senders: raw txs back to back with their [offset, length]; answers 20-byte addresses + 64-byte keys. */
   | { type: 'recover'; id: number; raw: Uint8Array; txs: [number, number][] }
+  /** Roots of ordered tries (a block's transactions and receipts): each list's items back to back, and where each ends. */
+  | { type: 'orderedRoots'; id: number; lists: PackedItems[] }
   | {
       type: 'runLanes'
       id: number
@@ -62,4 +64,34 @@ export type FromWorker =
   /** The last outcomes of a runLanes request. */
   | { type: 'lanesDone'; id: number; outcomes: TxOutcome[]; ms: number }
   | { type: 'recovered'; id: number; addresses: Uint8Array; publicKeys: Uint8Array; failed: number[] }
+  | { type: 'orderedRoots'; id: number; roots: Uint8Array[] }
   | { type: 'error'; id?: number; message: string; stack?: string }
+
+/** Byte strings back to back in one buffer (one transfer, no structured clone per item); item i ends at `ends[i]`. */
+export type PackedItems = { bytes: Uint8Array; ends: Uint32Array }
+
+/** Packs `items` into one buffer. */
+export function packItems(items: readonly Uint8Array[]): PackedItems {
+  let total = 0
+  for (const item of items) total += item.length
+  const bytes = new Uint8Array(total)
+  const ends = new Uint32Array(items.length)
+  let o = 0
+  for (let i = 0; i < items.length; i++) {
+    bytes.set(items[i], o)
+    o += items[i].length
+    ends[i] = o
+  }
+  return { bytes, ends }
+}
+
+/** The items of a packed list, as views into its buffer. */
+export function unpackItems({ bytes, ends }: PackedItems): Uint8Array[] {
+  const items = new Array<Uint8Array>(ends.length)
+  let start = 0
+  for (let i = 0; i < ends.length; i++) {
+    items[i] = bytes.subarray(start, ends[i])
+    start = ends[i]
+  }
+  return items
+}

@@ -6,11 +6,12 @@ import type { Hex } from 'viem'
 import { createChainCommon } from '../../core/chain/createChainCommon.ts'
 import { keccak256 } from '../../core/crypto/keccak256.ts'
 import { recoverSender } from '../../core/crypto/recoverSender.ts'
+import { orderedTrieRoot } from '../../core/trie/orderedTrieRoot.ts'
 import { createExecutionVm } from '../createExecutionVm.ts'
 import { tryFastTransfer } from '../fastTransfer.ts'
 import { toEjsBlock } from '../sequential.ts'
 import { createDiffView, createFlatState, type DiffView, type FlatState, pruneNoopWrites } from '../state/diffView.ts'
-import type { FromWorker, ToWorker, TxOutcome } from './messages.ts'
+import { type FromWorker, type ToWorker, type TxOutcome, unpackItems } from './messages.ts'
 
 // A VM worker: keeps a replica of the head state (seeded once, then one diff per block) and runs
 // lanes of transactions speculatively, each lane from the block's pre-state, recording what each
@@ -75,6 +76,8 @@ async function handle(msg: ToWorker): Promise<void> {
         }
       })
       post({ type: 'recovered', id: msg.id, addresses, publicKeys, failed })
+    } else if (msg.type === 'orderedRoots') {
+      post({ type: 'orderedRoots', id: msg.id, roots: msg.lists.map((list) => orderedTrieRoot(unpackItems(list))) })
     } else if (msg.type === 'runLanes') {
       if (msg.version !== version) throw new Error(`replica at ${version}, block wants ${msg.version}`)
       const t0 = performance.now()

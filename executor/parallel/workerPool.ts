@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads'
 import { BaseError } from '../../core/errors/base.ts'
 import { EVM_WORKER_RESOURCE_LIMITS } from '../../core/threads/heap.ts'
 import type { StateDiff } from '../state/types.ts'
-import type { FromWorker, StateSnapshot, ToWorker, TxOutcome } from './messages.ts'
+import { type FromWorker, packItems, type StateSnapshot, type ToWorker, type TxOutcome } from './messages.ts'
 
 /** A worker died or answered with an error; the block falls back to sequential execution. */
 export class WorkerFailedError extends BaseError {
@@ -36,6 +36,8 @@ export type WorkerPool = {
     worker: number,
     msg: Omit<Extract<ToWorker, { type: 'recover' }>, 'id' | 'type'>,
   ): Promise<Extract<FromWorker, { type: 'recovered' }>>
+  /** The root of the ordered trie of each list of items (transactionsRoot, receiptsRoot), on one worker. */
+  orderedRoots(worker: number, lists: readonly (readonly Uint8Array[])[]): Promise<Uint8Array[]>
   close(): Promise<void>
 }
 
@@ -86,6 +88,9 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
         pending.delete(m.id)
       } else if (m.type === 'recovered') {
         pending.get(m.id)?.resolve(m as never)
+        pending.delete(m.id)
+      } else if (m.type === 'orderedRoots') {
+        pending.get(m.id)?.resolve(m.roots as never)
         pending.delete(m.id)
       } else if (m.type === 'error') {
         if (m.id !== undefined && pending.has(m.id)) {
@@ -142,6 +147,19 @@ export function createWorkerPool({ size }: { size: number }): WorkerPool {
       return new Promise<Extract<FromWorker, { type: 'recovered' }>>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (v: never) => void, reject })
         workers[worker].postMessage({ type: 'recover', id, ...msg } satisfies ToWorker)
+      }).finally(() => release(worker))
+    },
+    orderedRoots(worker, lists) {
+      if (broken) return Promise.reject(new WorkerFailedError({ reason: broken }))
+      const id = nextId++
+      hold(worker)
+      const packed = lists.map(packItems)
+      return new Promise<Uint8Array[]>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: never) => void, reject })
+        workers[worker].postMessage(
+          { type: 'orderedRoots', id, lists: packed } satisfies ToWorker,
+          packed.flatMap((p) => [p.bytes.buffer as ArrayBuffer, p.ends.buffer as ArrayBuffer]),
+        )
       }).finally(() => release(worker))
     },
     async close() {

@@ -1,29 +1,13 @@
 import { encodeReceipt as ethereumjsEncodeReceipt } from '@ethereumjs/vm'
 import { describe, expect, it } from 'vitest'
+import { randomBytes } from '../core/batch/testing/randomBatch.ts'
 import { encodeReceipt } from './encodeReceipt.ts'
 import type { RawLog } from './receipt.ts'
-
-// A small deterministic PRNG (mulberry32), so a failure names a reproducible case.
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { prng } from './testing/differential.ts'
 
 // Values across RLP's boundaries: a single byte below/at 0x80, 55/56-byte strings, a long length of length.
 const DATA_LENGTHS = [0, 1, 2, 31, 32, 55, 56, 57, 255, 256, 300, 1024, 70_000]
 const GAS = [0n, 1n, 0x7fn, 0x80n, 0xffn, 0x100n, 21_000n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 63n, 2n ** 64n - 1n]
-
-function bytes(rand: () => number, length: number, small = false): Uint8Array {
-  const out = new Uint8Array(length)
-  for (let i = 0; i < length; i++) out[i] = Math.floor(rand() * (small ? 0x80 : 256))
-  return out
-}
 
 describe('encodeReceipt', () => {
   it('conformance: the same bytes as @ethereumjs/vm encodeReceipt for receipts of every shape', () => {
@@ -31,14 +15,14 @@ describe('encodeReceipt', () => {
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]
     for (let n = 0; n < 2_000; n++) {
       const logs: RawLog[] = Array.from({ length: Math.floor(rand() * 6) }, () => [
-        bytes(rand, 20),
-        Array.from({ length: Math.floor(rand() * 5) }, () => bytes(rand, 32)),
+        randomBytes(rand, 20),
+        Array.from({ length: Math.floor(rand() * 5) }, () => randomBytes(rand, 32)),
         // one-byte data below 0x80 is its own encoding; test it often
-        rand() < 0.2 ? bytes(rand, 1, true) : bytes(rand, pick(DATA_LENGTHS)),
+        rand() < 0.2 ? Uint8Array.of(Math.floor(rand() * 0x80)) : randomBytes(rand, pick(DATA_LENGTHS)),
       ])
       const status = rand() < 0.5 ? 0 : 1
       const gas = rand() < 0.5 ? pick(GAS) : BigInt(Math.floor(rand() * 2 ** 40))
-      const bloom = rand() < 0.3 ? new Uint8Array(256) : bytes(rand, 256)
+      const bloom = rand() < 0.3 ? new Uint8Array(256) : randomBytes(rand, 256)
       const txType = pick([0, 1, 2, 3, 4])
       const ours = encodeReceipt(status, gas, bloom, logs, txType)
       const theirs = ethereumjsEncodeReceipt(

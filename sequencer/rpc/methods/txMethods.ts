@@ -1,7 +1,8 @@
-import type { Address, Hash, Hex } from 'viem'
-import { hexToBytes, numberToHex } from 'viem'
+import type { Address, Hash } from 'viem'
+import { numberToHex } from 'viem'
 import { formatTransaction } from '../../../core/chain/formatTransaction.ts'
 import { BaseError } from '../../../core/errors/base.ts'
+import { hexBuffer } from '../../../core/storage/hexBuffer.ts'
 import { decodeRawTransaction, MAX_TX_SIZE } from '../../mempool/decodeRawTransaction.ts'
 import type { PooledTx } from '../../mempool/pooledTx.ts'
 import type { Node } from '../../node/createNode.ts'
@@ -75,13 +76,15 @@ export function txMethods(node: Node): MethodTable {
     return out
   }
   return {
+    // hexDataSchema has checked the hex (even length, hex digits only), so Node's decoder may read it (~0.8 against
+    // ~3 µs for a 180-byte tx with viem's hexToBytes, scratch benchmark)
     eth_sendRawTransaction: async (params) => {
       const [raw] = parseParams(params, [hexDataSchema], { minArgs: 1 })
-      return submitRawTransaction(node, hexToBytes(raw as Hex))
+      return submitRawTransaction(node, hexBuffer(raw))
     },
     eth_sendRawTransactionSync: async (params) => {
       const [raw, timeout] = parseParams(params, [hexDataSchema, uint64Schema.optional()], { minArgs: 1 })
-      const hash = await submitRawTransaction(node, hexToBytes(raw as Hex))
+      const hash = await submitRawTransaction(node, hexBuffer(raw))
       const ms = Math.min(Number(timeout ?? 10_000n), 60_000)
       return waitForReceipt(node, hash, ms)
     },

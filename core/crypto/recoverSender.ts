@@ -1,6 +1,7 @@
 import secp256k1 from 'secp256k1'
 import { readRlpItem } from '../batch/readRlpItem.ts'
 import { rlpHeaderLength } from '../batch/rlpLength.ts'
+import { writeListHeader } from '../rlp/writeRlp.ts'
 import { keccak256 } from './keccak256.ts'
 
 /** secp256k1's group order n, and n / 2 (EIP-2: s above it is refused), as 32 big-endian bytes. */
@@ -118,12 +119,7 @@ function frame(raw: Uint8Array, prefix: number[], start: number, end: number, su
   const headerLength = rlpHeaderLength(payloadLength)
   const out = new Uint8Array(prefix.length + headerLength + payloadLength)
   out.set(prefix, 0)
-  let o = prefix.length
-  if (headerLength === 1) out[o++] = 0xc0 + payloadLength
-  else {
-    out[o++] = 0xf7 + headerLength - 1
-    for (let i = headerLength - 2; i >= 0; i--) out[o++] = (payloadLength / 256 ** i) & 0xff
-  }
+  const o = writeListHeader(out, prefix.length, payloadLength)
   out.set(raw.subarray(start, end), o)
   if (suffix) out.set(suffix, o + end - start)
   return out

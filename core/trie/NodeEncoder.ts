@@ -1,4 +1,5 @@
 import { keccak256 } from '../crypto/keccak256.ts'
+import { stringLength, writeLength, writeListHeader, writeString } from '../rlp/writeRlp.ts'
 import { nibbleAt } from './nibbleAt.ts'
 
 /**
@@ -124,46 +125,9 @@ function hpLength(nibbles: number): number {
   return (nibbles >> 1) + 1
 }
 
-// Encoded size of an RLP string of `length` bytes whose first byte is `first`.
-function stringLength(length: number, first: number): number {
-  if (length === 1 && first < 0x80) return 1
-  return length <= 55 ? length + 1 : length + 1 + lengthOfLength(length)
-}
-
 function refLength(ref: NodeRef): number {
   // A hash goes in as a 32-byte string; a short node is spliced in as the raw list it already is.
   return ref.length === 32 ? 33 : ref.length
-}
-
-function lengthOfLength(length: number): number {
-  return length < 0x100 ? 1 : length < 0x10000 ? 2 : length < 0x1000000 ? 3 : 4
-}
-
-function writeLength(buf: Uint8Array, pos: number, length: number, shortBase: number, longBase: number): number {
-  if (length <= 55) {
-    buf[pos] = shortBase + length
-    return pos + 1
-  }
-  const n = lengthOfLength(length)
-  buf[pos++] = longBase + n
-  for (let shift = (n - 1) * 8; shift >= 0; shift -= 8) buf[pos++] = (length >>> shift) & 0xff
-  return pos
-}
-
-function writeListHeader(buf: Uint8Array, pos: number, payload: number): number {
-  return writeLength(buf, pos, payload, 0xc0, 0xf7)
-}
-
-function writeString(buf: Uint8Array, pos: number, bytes: Uint8Array): number {
-  const length = bytes.length
-  if (length === 1 && bytes[0] < 0x80) {
-    buf[pos] = bytes[0]
-    return pos + 1
-  }
-  pos = writeLength(buf, pos, length, 0x80, 0xb7)
-  if (length > 32) buf.set(bytes, pos)
-  else for (let i = 0; i < length; i++) buf[pos + i] = bytes[i]
-  return pos + length
 }
 
 function writeRef(buf: Uint8Array, pos: number, ref: NodeRef): number {

@@ -481,7 +481,7 @@ export function parseParams<const S extends readonly z.ZodType[]>(
 
 /**
  * Built only when thrown: an error captures a stack trace, which cost ~3% of the main thread under load. A module
- * function, not a closure per argument (tsx wraps each closure it creates in a `__name` call).
+ * function, not a named closure per argument (tsx wraps each one, as it is created, in a `__name` call).
  */
 function missingArgument(i: number): InvalidParamsError {
   return new InvalidParamsError({ reason: `missing value for required argument ${i}` })

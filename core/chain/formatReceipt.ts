@@ -26,6 +26,11 @@ export type TxFacts = {
   /** The block-wide index of the tx's first log, and how many logs it emitted. */
   firstLog: number
   logCount: number
+  /**
+   * The receipt's bloom, where the executor's is at hand (a block just sealed). Not stored: a receipt read back from
+   * the database recomputes it from its logs.
+   */
+  logsBloom?: Hex
 }
 
 /** A log and where it sits in its block. */
@@ -79,8 +84,8 @@ export function formatReceipt(
   b: BlockPlace,
   common: Common,
 ): Record<string, unknown> {
-  let logsBloom = ZERO_BLOOM
-  if (logs.length) {
+  let logsBloom = t.logsBloom ?? ZERO_BLOOM
+  if (t.logsBloom === undefined && logs.length) {
     const bloom = new Bloom(undefined, common)
     for (const l of logs) {
       bloom.add(hexBuffer(l.address))

@@ -126,75 +126,150 @@ describe('createChainStore', () => {
     expect(chain.txHashesOfBlock(0n)).toEqual([])
   })
 
-  it('behavior: blocks, txs and receipts by number and hash, shaped as JSON-RPC returns them', () => {
-    const { chain } = setup()
-    chain.putBlock(block(0))
-    const b1 = block(1, 3, [
-      { address: ADDR1, topics: [T0, T1] },
-      { address: ADDR2, topics: [] },
-      { address: ADDR1, topics: [T2] },
-    ])
-    chain.putBlock(b1)
-    chain.putBlock(block(2, 1))
-    expect(chain.headNumber()).toBe(2n)
-    const [t0, t1, t2] = b1.txs
-    expect(chain.txHashesOfBlock(1n)).toEqual([t0.hash, t1.hash, t2.hash])
-    // a tx read back is the one signed, in geth's shape, at its place in the block
-    const expected = formatTransaction(signed(101).tx, ALICE, {
-      blockHash: h(1, 'b'),
-      blockNumber: 1n,
-      index: 1,
-      baseFee: BASE_FEE,
-    })
-    expect(expected.hash).toBe(t1.hash)
-    expect(chain.txByHash(t1.hash)).toEqual(expected)
-    expect(chain.txsOfBlock(1n)[1]).toEqual(expected)
-    expect(chain.txsOfBlock(1n).map((t) => t.transactionIndex)).toEqual(['0x0', '0x1', '0x2'])
+  // The store that wrote the blocks answers from its in-memory copy of the newest blocks; a second store on the same
+  // database (another process, or after a restart) reads them from SQLite. Both must give the same JSON.
+  it.each(['the writing store (newest blocks in memory)', 'another store on the database (SQLite rows)'])(
+    'behavior: blocks, txs and receipts by number and hash, shaped as JSON-RPC returns them: %s',
+    (reader) => {
+      const { db, chain: writer } = setup()
+      writer.putBlock(block(0))
+      const b1 = block(1, 3, [
+        { address: ADDR1, topics: [T0, T1] },
+        { address: ADDR2, topics: [] },
+        { address: ADDR1, topics: [T2] },
+      ])
+      writer.putBlock(b1)
+      writer.putBlock(block(2, 1))
+      const chain = reader.startsWith('the writing') ? writer : createChainStore(db, common)
+      expect(chain.headNumber()).toBe(2n)
+      const [t0, t1, t2] = b1.txs
+      expect(chain.txHashesOfBlock(1n)).toEqual([t0.hash, t1.hash, t2.hash])
+      // a tx read back is the one signed, in geth's shape, at its place in the block
+      const expected = formatTransaction(signed(101).tx, ALICE, {
+        blockHash: h(1, 'b'),
+        blockNumber: 1n,
+        index: 1,
+        baseFee: BASE_FEE,
+      })
+      expect(expected.hash).toBe(t1.hash)
+      expect(chain.txByHash(t1.hash)).toEqual(expected)
+      expect(chain.txsOfBlock(1n)[1]).toEqual(expected)
+      expect(chain.txsOfBlock(1n).map((t) => t.transactionIndex)).toEqual(['0x0', '0x1', '0x2'])
 
+      const bloomOf = (entries: Hex[]) => {
+        const bloom = new Bloom(undefined, common)
+        for (const e of entries) bloom.add(hexToBytes(e))
+        return bytesToHex(bloom.bitvector)
+      }
+      const log = (i: number, txIndex: number, address: Hex, topics: Hex[]) => ({
+        address,
+        topics,
+        data: '0x1234',
+        blockNumber: '0x1',
+        blockHash: h(1, 'b'),
+        blockTimestamp: '0x3e9',
+        transactionHash: b1.txs[txIndex].hash,
+        transactionIndex: `0x${txIndex}`,
+        logIndex: `0x${i}`,
+        removed: false,
+      })
+      expect(chain.receiptByHash(t2.hash)).toEqual(
+        receiptJson({
+          hash: t2.hash,
+          index: 2,
+          status: '0x1',
+          cumulativeGasUsed: '0xf618',
+          logs: [log(2, 2, ADDR1, [T2])],
+          logsBloom: bloomOf([ADDR1, T2]),
+        }),
+      )
+      const receipts = chain.receiptsOfBlock(1n)
+      expect(receipts[2]).toEqual(chain.receiptByHash(t2.hash))
+      expect(receipts.map((r) => r.status)).toEqual(['0x1', '0x0', '0x1'])
+      expect(receipts.map((r) => r.logs)).toEqual([
+        [log(0, 0, ADDR1, [T0, T1])],
+        [log(1, 1, ADDR2, [])],
+        [log(2, 2, ADDR1, [T2])],
+      ])
+      expect(chain.receiptsOfBlock(2n)[0].logsBloom).toBe(`0x${'00'.repeat(256)}`)
+      expect(chain.rawTxByHash(t2.hash)).toEqual(t2.raw)
+
+      expect(chain.txByHash(h(999, 'c'))).toBeUndefined()
+      expect(chain.receiptByHash(h(999, 'c'))).toBeUndefined()
+      expect(chain.rawTxByHash(h(999, 'c'))).toBeUndefined()
+      expect(chain.headerByNumber(3n)).toBeUndefined()
+      expect(chain.headerByHash(h(3, 'b'))).toBeUndefined()
+      expect(chain.hashByNumber(3n)).toBeUndefined()
+    },
+  )
+
+  it('behavior: a receipt read from memory carries the bloom the executor gave, equal to the one recomputed from SQLite', () => {
+    const { db, chain } = setup()
+    const b1 = block(1, 2, [
+      { address: ADDR1, topics: [T0, T1] },
+      { address: ADDR2, topics: [T2] },
+    ])
+    // the executor's bloom of each tx, as sealBlock passes it on
     const bloomOf = (entries: Hex[]) => {
       const bloom = new Bloom(undefined, common)
       for (const e of entries) bloom.add(hexToBytes(e))
-      return bytesToHex(bloom.bitvector)
+      return bytesToHex(bloom.bitvector) as Hex
     }
-    const log = (i: number, txIndex: number, address: Hex, topics: Hex[]) => ({
-      address,
-      topics,
-      data: '0x1234',
-      blockNumber: '0x1',
-      blockHash: h(1, 'b'),
-      blockTimestamp: '0x3e9',
-      transactionHash: b1.txs[txIndex].hash,
-      transactionIndex: `0x${txIndex}`,
-      logIndex: `0x${i}`,
-      removed: false,
-    })
-    expect(chain.receiptByHash(t2.hash)).toEqual(
-      receiptJson({
-        hash: t2.hash,
-        index: 2,
-        status: '0x1',
-        cumulativeGasUsed: '0xf618',
-        logs: [log(2, 2, ADDR1, [T2])],
-        logsBloom: bloomOf([ADDR1, T2]),
-      }),
-    )
-    const receipts = chain.receiptsOfBlock(1n)
-    expect(receipts[2]).toEqual(chain.receiptByHash(t2.hash))
-    expect(receipts.map((r) => r.status)).toEqual(['0x1', '0x0', '0x1'])
-    expect(receipts.map((r) => r.logs)).toEqual([
-      [log(0, 0, ADDR1, [T0, T1])],
-      [log(1, 1, ADDR2, [])],
-      [log(2, 2, ADDR1, [T2])],
-    ])
-    expect(chain.receiptsOfBlock(2n)[0].logsBloom).toBe(`0x${'00'.repeat(256)}`)
-    expect(chain.rawTxByHash(t2.hash)).toEqual(t2.raw)
+    b1.txs[0].logsBloom = bloomOf([ADDR1, T0, T1])
+    b1.txs[1].logsBloom = bloomOf([ADDR2, T2])
+    chain.putBlock(b1)
+    const fromDisk = createChainStore(db, common)
+    expect(chain.receiptsOfBlock(1n).map((r) => r.logsBloom)).toEqual([b1.txs[0].logsBloom, b1.txs[1].logsBloom])
+    expect(chain.receiptsOfBlock(1n)).toEqual(fromDisk.receiptsOfBlock(1n))
+    // a bloom given is served as given (not recomputed): it is the executor's, which consensus hashed
+    b1.txs[1].logsBloom = `0x${'ff'.repeat(256)}`
+    expect(chain.receiptByHash(b1.txs[1].hash)?.logsBloom).toBe(`0x${'ff'.repeat(256)}`)
+  })
 
-    expect(chain.txByHash(h(999, 'c'))).toBeUndefined()
-    expect(chain.receiptByHash(h(999, 'c'))).toBeUndefined()
-    expect(chain.rawTxByHash(h(999, 'c'))).toBeUndefined()
-    expect(chain.headerByNumber(3n)).toBeUndefined()
-    expect(chain.headerByHash(h(3, 'b'))).toBeUndefined()
-    expect(chain.hashByNumber(3n)).toBeUndefined()
+  it('behavior: a block whose write was rolled back is not served from memory; its rewrite is', () => {
+    const { db, chain } = setup()
+    chain.putBlock(block(0))
+    const lost = block(1, 2)
+    expect(() =>
+      db.transaction(() => {
+        chain.putBlock(lost)
+        throw new Error('the block write failed')
+      })(),
+    ).toThrow('the block write failed')
+    expect(chain.headNumber()).toBe(0n)
+    expect(chain.txHashesOfBlock(1n)).toEqual([])
+    expect(chain.receiptsOfBlock(1n)).toEqual([])
+    expect(chain.txsOfBlock(1n)).toEqual([])
+    expect(chain.receiptByHash(lost.txs[0].hash)).toBeUndefined()
+    expect(chain.txByHash(lost.txs[0].hash)).toBeUndefined()
+    expect(chain.rawTxByHash(lost.txs[0].hash)).toBeUndefined()
+    // block 1 again, other txs (nonces 200, 201: the same hash would be the same tx)
+    const again = { ...block(2, 2), number: 1n, hash: h(1, 'b'), header: header(1) }
+    chain.putBlock(again)
+    expect(chain.txHashesOfBlock(1n)).toEqual(again.txs.map((t) => t.hash))
+    expect(chain.receiptByHash(again.txs[1].hash)).toEqual(
+      createChainStore(db, common).receiptByHash(again.txs[1].hash),
+    )
+    expect(chain.receiptByHash(lost.txs[0].hash)).toBeUndefined()
+  })
+
+  it('behavior: past its budget the store forgets its oldest blocks and reads them from SQLite (the newest block kept whatever its size)', () => {
+    const db = openDatabase({ path: ':memory:' })
+    const chain = createChainStore(db, common, { recentTxs: 4 })
+    const fromDisk = createChainStore(db, common)
+    const blocks = [block(0), block(1, 3, [{ address: ADDR1, topics: [T0] }]), block(2, 3), block(3, 6)]
+    for (const b of blocks) chain.putBlock(b)
+    for (const b of blocks) {
+      expect(chain.receiptsOfBlock(b.number)).toEqual(fromDisk.receiptsOfBlock(b.number))
+      expect(chain.txsOfBlock(b.number)).toEqual(fromDisk.txsOfBlock(b.number))
+      expect(chain.txHashesOfBlock(b.number)).toEqual(b.txs.map((t) => t.hash))
+      for (const t of b.txs) {
+        expect(chain.receiptByHash(t.hash)).toEqual(fromDisk.receiptByHash(t.hash))
+        expect(chain.receiptByHash(t.hash.toUpperCase().replace('0X', '0x') as Hex)?.transactionHash).toBe(t.hash)
+        expect(chain.txByHash(t.hash)).toEqual(fromDisk.txByHash(t.hash))
+        expect(chain.rawTxByHash(t.hash)).toEqual(t.raw)
+      }
+    }
   })
 
   it('behavior: a database written as JSON rows (schema 4) reads back the same after the migration', () => {

@@ -120,11 +120,28 @@ function logFactsOf(r: Omit<LogRow, 'tx_hash'>, txHash: Buffer): LogFacts {
 const PLACE_CACHE = 256
 
 /**
+ * How many txs the newest blocks' facts may hold in memory, as putBlock was given them (at least the newest
+ * block is kept whatever its size). A wallet asks for its receipt within seconds of the block, and reading a
+ * 500-tx block's receipts back from SQLite cost ~60 µs a receipt on the node's main thread (rows and their blob
+ * Buffers, hex, the bloom recomputed from the logs): geth keeps a receipts cache of its newest blocks for the same
+ * reason. ~1 KB a one-log tx, so ~16 MB at most.
+ */
+const RECENT_TXS = 16_384
+
+/** A block's facts as putBlock was given them, kept for the reads that follow it. */
+type RecentBlock = { hash: Hex; place: BlockPlace; txs: TxFacts[]; logs: LogFacts[] }
+
+/**
  * Creates the chain store over an open database. Blocks keep their header JSON; transactions, receipts and logs are
  * stored as facts (migration `compactChainRows`) and shaped for JSON-RPC when read, which needs the chain's `common`
  * to decode transactions.
  */
-export function createChainStore(db: Database.Database, common: Common): ChainStore {
+export function createChainStore(
+  db: Database.Database,
+  common: Common,
+  /** How many txs of the newest blocks putBlock keeps in memory for reads (default {@link RECENT_TXS}). */
+  { recentTxs = RECENT_TXS }: { recentTxs?: number } = {},
+): ChainStore {
   const logColumns =
     'l.block_number, l.log_index, l.tx_idx, l.address, l.topic0, l.topic1, l.topic2, l.topic3, l.data, t.hash AS tx_hash'
   const logJoin = 'block_logs l JOIN block_txs t ON t.block_number = l.block_number AND t.idx = l.tx_idx'
@@ -162,6 +179,43 @@ export function createChainStore(db: Database.Database, common: Common): ChainSt
     }
     return p
   }
+  // Filled by putBlock, which runs inside the caller's SQLite transaction: a cached block is served only while the
+  // stored block under its number has its hash, so a rolled-back write is never answered from here.
+  const recent = new Map<number, RecentBlock>()
+  const recentTx = new Map<string, { n: number; idx: number }>()
+  let recentCount = 0
+  const remember = (n: number, b: StoredBlock) => {
+    const place = blockPlaceOf(b.header)
+    const old = recent.get(n)
+    if (old) forget(n, old)
+    recent.set(n, { hash: b.hash.toLowerCase() as Hex, place, txs: b.txs, logs: b.logs })
+    recentCount += b.txs.length
+    b.txs.forEach((t, idx) => {
+      recentTx.set(t.hash.toLowerCase(), { n, idx })
+    })
+    for (const [m, r] of recent) {
+      if (recentCount <= recentTxs || m === n) break
+      forget(m, r)
+    }
+  }
+  const forget = (n: number, r: RecentBlock) => {
+    recent.delete(n)
+    recentCount -= r.txs.length
+    for (const t of r.txs) if (recentTx.get(t.hash.toLowerCase())?.n === n) recentTx.delete(t.hash.toLowerCase())
+  }
+  const cached = (n: number): RecentBlock | undefined => {
+    const r = recent.get(n)
+    if (r === undefined) return undefined
+    const stored = q.hashByNumber.get(n) as { hash: Buffer } | undefined
+    return stored && hex(stored.hash) === r.hash ? r : undefined
+  }
+  const cachedTx = (hash: Hex) => {
+    const at = recentTx.get(hash.toLowerCase())
+    const r = at && cached(at.n)
+    return r ? { r, t: r.txs[at.idx], idx: at.idx } : undefined
+  }
+  const logsOf = (r: RecentBlock, t: TxFacts) => r.logs.slice(t.firstLog, t.firstLog + t.logCount)
+
   const txRowByHash = (hash: Hex) => {
     const at = q.lookup.get(hexBuffer(hash)) as { block_number: number; idx: number } | undefined
     return at ? (q.tx.get(at.block_number, at.idx) as TxRow | undefined) : undefined
@@ -214,6 +268,7 @@ export function createChainStore(db: Database.Database, common: Common): ChainSt
         )
       }
       q.putMeta.run(String(n))
+      remember(n, b)
     },
     headNumber() {
       const r = q.head.get() as { value: string } | undefined
@@ -231,9 +286,19 @@ export function createChainStore(db: Database.Database, common: Common): ChainSt
       const r = q.hashByNumber.get(Number(n)) as { hash: Buffer } | undefined
       return r ? hex(r.hash) : undefined
     },
-    txHashesOfBlock: (n) => (q.txHashesOfBlock.all(Number(n)) as Buffer[]).map(hex),
-    txsOfBlock: (n) => (q.txsOfBlock.all(Number(n)) as TxRow[]).map(txOf),
+    txHashesOfBlock(n) {
+      const r = cached(Number(n))
+      return r ? r.txs.map((t) => t.hash) : (q.txHashesOfBlock.all(Number(n)) as Buffer[]).map(hex)
+    },
+    txsOfBlock(n) {
+      const r = cached(Number(n))
+      return r
+        ? r.txs.map((t, i) => formatMinedTransaction(t, i, r.place, common))
+        : (q.txsOfBlock.all(Number(n)) as TxRow[]).map(txOf)
+    },
     receiptsOfBlock(n) {
+      const r = cached(Number(n))
+      if (r) return r.txs.map((t, i) => formatReceipt(t, i, logsOf(r, t), r.place, common))
       const txs = q.txsOfBlock.all(Number(n)) as TxRow[]
       // the block's logs in one read; each takes its tx's hash from the rows above
       const logs = (q.logsOfBlock.all(Number(n)) as Omit<LogRow, 'tx_hash'>[]).map((l) =>
@@ -242,10 +307,14 @@ export function createChainStore(db: Database.Database, common: Common): ChainSt
       return txs.map((r) => receiptOf(r, logs.slice(r.first_log, r.first_log + r.log_count)))
     },
     txByHash(hash) {
+      const c = cachedTx(hash)
+      if (c) return formatMinedTransaction(c.t, c.idx, c.r.place, common)
       const r = txRowByHash(hash)
       return r ? txOf(r) : undefined
     },
     receiptByHash(hash) {
+      const c = cachedTx(hash)
+      if (c) return formatReceipt(c.t, c.idx, logsOf(c.r, c.t), c.r.place, common)
       const r = txRowByHash(hash)
       if (!r) return undefined
       // its logs are a range of the block's; the tx's own row gives their tx hash
@@ -257,6 +326,8 @@ export function createChainStore(db: Database.Database, common: Common): ChainSt
       return receiptOf(r, logs)
     },
     rawTxByHash(hash) {
+      const c = cachedTx(hash)
+      if (c) return c.t.raw.slice()
       const r = txRowByHash(hash)
       return r ? new Uint8Array(r.raw) : undefined
     },

@@ -71,6 +71,7 @@ export function sealBlock(common: Common, env: BlockEnv, result: ExecuteBlockRes
       contractAddress: r.contractAddress,
       firstLog,
       logCount: r.logs.length,
+      logsBloom: r.logsBloom,
     })
   })
   return {

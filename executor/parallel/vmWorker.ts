@@ -11,6 +11,7 @@ import { createExecutionVm } from '../createExecutionVm.ts'
 import { tryFastTransfer } from '../fastTransfer.ts'
 import { toEjsBlock } from '../sequential.ts'
 import { createDiffView, createFlatState, type DiffView, type FlatState, pruneNoopWrites } from '../state/diffView.ts'
+import { decodeTrustedTx } from '../trustedTx.ts'
 import { type FromWorker, type ToWorker, type TxOutcome, unpackItems } from './messages.ts'
 
 // A VM worker: keeps a replica of the head state (seeded once, then one diff per block) and runs
@@ -102,7 +103,8 @@ async function handle(msg: ToWorker): Promise<void> {
         let laneView = lanes.get(lane)
         if (!laneView) lanes.set(lane, (laneView = createDiffView(base)))
         const [index, offset, length, sender] = entry
-        const tx = createTxFromRLP(msg.raw.subarray(offset, offset + length), { common, freeze: false })
+        // the main thread holds the tx these bytes came from, decoded and validated there: no second validation
+        const tx = decodeTrustedTx(msg.raw.subarray(offset, offset + length), common)
         const from = new Address(hexToBytes(sender))
         Object.defineProperty(tx, 'getSenderAddress', { value: () => from })
         overlay.reset(laneView)

@@ -1,3 +1,4 @@
+import { RLP } from '@ethereumjs/rlp'
 import fc from 'fast-check'
 import { type Address, bytesToHex, type Hex, hexToBytes, keccak256, type TransactionSerializable } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -137,6 +138,29 @@ describe('decodeRawTransaction fuzz', () => {
     },
     TIMEOUT,
   )
+
+  it('error: a leading zero in any integer field of any type (chain id included) is refused', () => {
+    // integer fields' positions per type (the rest: to, data, access list, authorizations)
+    const INTEGERS: Record<number, number[]> = {
+      0: [0, 1, 2, 4, 6, 7, 8],
+      1: [0, 1, 2, 3, 5, 8, 9, 10],
+      2: [0, 1, 2, 3, 4, 6, 9, 10, 11],
+      4: [0, 1, 2, 3, 4, 6, 10, 11, 12],
+    }
+    let checked = 0
+    for (const hex of valid) {
+      const original = hexToBytes(hex)
+      const prefix = original[0] <= 0x7f ? [original[0]] : []
+      const fields = RLP.decode(original.subarray(prefix.length)) as Uint8Array[]
+      for (const k of INTEGERS[prefix[0] ?? 0]) {
+        const padded = fields.map((f, i) => (i === k ? Uint8Array.from([0, ...f]) : f))
+        const raw = Uint8Array.from([...prefix, ...RLP.encode(padded)])
+        expect(decodeTyped(raw), `field ${k} of ${hex}`).toBeInstanceOf(BaseError)
+        checked++
+      }
+    }
+    expect(checked).toBe(7 * 2 + 8 + 9 * 3 + 9)
+  })
 
   it(
     'behavior: the pool rejects whatever the decoder accepted with typed errors only',

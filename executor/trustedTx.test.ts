@@ -1,5 +1,6 @@
 import type { Common } from '@ethereumjs/common'
 import { createCustomCommon, Hardfork, Mainnet } from '@ethereumjs/common'
+import { RLP } from '@ethereumjs/rlp'
 import {
   createAccessList2930Tx,
   createEOACode7702Tx,
@@ -9,12 +10,14 @@ import {
   type TypedTransaction,
 } from '@ethereumjs/tx'
 import { bytesToHex, hexToBytes } from '@ethereumjs/util'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { randomBytes } from '../core/batch/testing/randomBatch.ts'
+import { applyMutation, mutationArbitrary } from '../core/batch/testing/rlpMutations.ts'
 import { createChainCommon } from '../core/chain/createChainCommon.ts'
 import { loadEthereumTests } from '../core/trie/testing/loadEthereumTests.ts'
 import { prng } from './testing/differential.ts'
-import { buildTrustedTx, decodeTrustedTx } from './trustedTx.ts'
+import { buildCheckedTx, buildTrustedTx, decodeCheckedTx, decodeTrustedTx } from './trustedTx.ts'
 
 const CHAIN_ID = 901901n
 const KEY = hexToBytes(`0x${'4c'.repeat(32)}`)
@@ -82,14 +85,24 @@ function randomTx(rand: () => number, common: Common): TypedTransaction {
   ).sign(KEY)
 }
 
-/** The tx built from `raw` without checks is ethereumjs's own decode of it, property by property. */
-function expectSameAsEthereumjs(raw: Uint8Array, common: Common) {
-  const built = buildTrustedTx(raw, common)
+/**
+ * The tx built from `raw` (without checks, or `checked`) is ethereumjs's own decode of it (unfrozen, or frozen),
+ * property by property.
+ */
+function expectSameAsEthereumjs(raw: Uint8Array, common: Common, checked = false) {
+  const built = checked ? buildCheckedTx(raw, common) : buildTrustedTx(raw, common)
   expect(built, 'built without ethereumjs').toBeDefined()
+  expectEqualTx(built as TypedTransaction, raw, common, checked)
+}
+
+function expectEqualTx(built: TypedTransaction, raw: Uint8Array, common: Common, checked: boolean) {
   const tx = built as unknown as Record<string, unknown> & TypedTransaction
   // (from a plain array: ethereumjs's decode of a Buffer gives Buffers that share its memory, this one copies)
-  const ejs = createTxFromRLP(new Uint8Array(raw), { common, freeze: false }) as unknown as Record<string, unknown> &
-    TypedTransaction
+  const ejs = createTxFromRLP(
+    new Uint8Array(raw),
+    checked ? { common } : { common, freeze: false },
+  ) as unknown as Record<string, unknown> & TypedTransaction
+  expect(Object.isFrozen(tx)).toBe(Object.isFrozen(ejs))
   expect(Object.getPrototypeOf(tx)).toBe(Object.getPrototypeOf(ejs))
   expect(Object.keys(tx)).toEqual(Object.keys(ejs))
   for (const key of Object.keys(ejs)) expect(tx[key], key).toStrictEqual(ejs[key])
@@ -121,17 +134,15 @@ describe('decodeTrustedTx', () => {
     )
       .sign(KEY)
       .serialize()
-    // a common's first tx goes through ethereumjs (merging its tx parameters), the next ones are built here
-    expect(buildTrustedTx(raw, common)).toBeUndefined()
-    expect(decodeTrustedTx(raw, common).serialize()).toEqual(raw)
+    // built here from the common's first tx on (the tx parameters merged into the common first, as ethereumjs does)
     expectSameAsEthereumjs(raw, common)
+    expect(decodeTrustedTx(raw, common).serialize()).toEqual(raw)
+    expect(decodeCheckedTx(raw, common).serialize()).toEqual(raw)
   })
 
   it('behavior: random signed txs of types 0, 1 and 2 are built as ethereumjs decodes them', () => {
     const common = createChainCommon({ chainId: CHAIN_ID })
     const rand = prng(42)
-    const first = randomTx(rand, common).serialize()
-    decodeTrustedTx(first, common)
     for (let i = 0; i < 300; i++) expectSameAsEthereumjs(randomTx(rand, common).serialize(), common)
     // a Buffer's slices share its memory: the fields are copies all the same
     expectSameAsEthereumjs(Buffer.from(randomTx(rand, common).serialize()), common)
@@ -156,7 +167,6 @@ describe('decodeTrustedTx', () => {
       }
     }
     expect(valid.length).toBeGreaterThan(40)
-    decodeTrustedTx(valid[0], common)
     for (const raw of valid) expectSameAsEthereumjs(raw, common)
   })
 
@@ -185,5 +195,117 @@ describe('decodeTrustedTx', () => {
     const raw = randomTx(prng(7), stock).serialize()
     decodeTrustedTx(raw, stock)
     expect(buildTrustedTx(raw, stock)).toBeUndefined()
+  })
+})
+
+/** A tx's verdict from the checked route: built here (and then equal to ethereumjs's), or left to ethereumjs. */
+function judge(raw: Uint8Array, common: Common) {
+  const built = buildCheckedTx(raw, common)
+  if (built === undefined) return 'left to ethereumjs'
+  // whatever is built here, ethereumjs accepts and builds the same (it would throw otherwise)
+  expectEqualTx(built, raw, common, true)
+  return 'built'
+}
+
+describe('decodeCheckedTx', () => {
+  it('behavior: random signed EIP-155 and typed calls are built as ethereumjs decodes them; creations and unprotected legacy txs are left to it', () => {
+    const common = createChainCommon({ chainId: CHAIN_ID })
+    const rand = prng(4242)
+    const verdicts: Record<string, number> = {}
+    for (let i = 0; i < 300; i++) {
+      const tx = randomTx(rand, common)
+      const raw = tx.serialize()
+      const verdict = judge(raw, common)
+      const unprotected = tx.type === 0 && (tx.v === 27n || tx.v === 28n)
+      // (a random fee cap times gas limit stays far below 2^256, so only these two decline)
+      expect(verdict, bytesToHex(raw)).toBe(tx.to === undefined || unprotected ? 'left to ethereumjs' : 'built')
+      verdicts[verdict] = (verdicts[verdict] ?? 0) + 1
+    }
+    expect(verdicts.built).toBeGreaterThan(150)
+    expect(verdicts['left to ethereumjs']).toBeGreaterThan(30)
+  })
+
+  it('behavior: mutated txs (bytes and RLP edits) are either refused here or built exactly as ethereumjs builds them', () => {
+    const common = createChainCommon({ chainId: CHAIN_ID })
+    const rand = prng(99)
+    const originals = Array.from({ length: 40 }, () => randomTx(rand, common).serialize())
+    const verdicts: Record<string, number> = {}
+    fc.assert(
+      fc.property(fc.nat(), fc.array(mutationArbitrary, { minLength: 1, maxLength: 3 }), (pick, mutations) => {
+        const original = originals[pick % originals.length]
+        const raw = mutations.reduce((bytes, m) => applyMutation(bytes, m, original[0] <= 0x7f ? 1 : 0), original)
+        const verdict = judge(raw, common)
+        verdicts[verdict] = (verdicts[verdict] ?? 0) + 1
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 0) || 2000, seed: Number(process.env.FUZZ_SEED ?? 5_150_001) },
+    )
+    // both verdicts happened: mutations that keep a valid tx (a flipped bit in the data) are built
+    expect(verdicts.built).toBeGreaterThan(0)
+    expect(verdicts['left to ethereumjs']).toBeGreaterThan(0)
+  })
+
+  it('behavior: every TransactionTests fixture, valid or not, is either left to ethereumjs or built as it builds it', () => {
+    const tests = loadEthereumTests()
+    if (!tests) return
+    const common = createChainCommon({ chainId: 1, hardfork: Hardfork.Cancun })
+    const verdicts: Record<string, number> = {}
+    for (const path of tests.files('TransactionTests')) {
+      const fixture = tests.read<Record<string, { txbytes: string }>>(path)
+      for (const { txbytes } of Object.values(fixture)) {
+        let raw: Uint8Array
+        try {
+          raw = hexToBytes(txbytes as `0x${string}`)
+        } catch {
+          continue // a fixture whose hex itself is malformed
+        }
+        const verdict = judge(raw, common)
+        verdicts[verdict] = (verdicts[verdict] ?? 0) + 1
+      }
+    }
+    expect(verdicts.built).toBeGreaterThan(10)
+    expect(verdicts['left to ethereumjs']).toBeGreaterThan(150)
+  })
+
+  it('error: what ethereumjs refuses, or a check here is unsure of, is left to ethereumjs', () => {
+    const common = createChainCommon({ chainId: CHAIN_ID })
+    const to = `0x${'11'.repeat(20)}` as const
+    const sign = (fields: Record<string, unknown>) =>
+      createFeeMarket1559Tx({ to, gasLimit: 60_000n, maxFeePerGas: 9n, chainId: CHAIN_ID, ...fields }, { common })
+        .sign(KEY)
+        .serialize()
+    expect(buildCheckedTx(sign({}), common)).toBeDefined()
+    // re-encodes the signed fields with one changed (the signature no longer matters: checks come first)
+    const edit = (raw: Uint8Array, k: number, value: Uint8Array | Uint8Array[][]) => {
+      const fields = RLP.decode(raw.subarray(1)) as unknown[]
+      fields[k] = value
+      return Uint8Array.from([2, ...RLP.encode(fields as Uint8Array[])])
+    }
+    const raw = sign({ nonce: 5n, value: 7n })
+    const refused: [string, Uint8Array][] = [
+      ['a leading zero in the nonce', edit(raw, 1, Uint8Array.from([0, 5]))],
+      ['a leading zero in the chain id', edit(raw, 0, hexToBytes(`0x00${CHAIN_ID.toString(16).padStart(6, '0')}`))],
+      ['another chain id', edit(raw, 0, Uint8Array.from([1]))],
+      ['yParity 2', edit(raw, 9, Uint8Array.from([2]))],
+      ['s above n/2', edit(raw, 11, hexToBytes(`0x${'ff'.repeat(32)}`))],
+      ['a 33-byte value', edit(raw, 6, Uint8Array.from([1, ...new Uint8Array(32)]))],
+      ['a nonce of 2^56', edit(raw, 1, Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0]))],
+      ['a tip above the fee cap', edit(raw, 2, Uint8Array.from([10]))],
+      ['fee cap x gas limit over 2^256 - 1', edit(raw, 3, hexToBytes(`0x${'ff'.repeat(32)}`))],
+      ['a 19-byte to', edit(raw, 5, new Uint8Array(19))],
+      ['a creation', sign({ to: undefined, data: Uint8Array.from([0x60, 0x00]) })],
+      [
+        'a 31-byte storage key',
+        edit(raw, 8, [[new Uint8Array(20), [new Uint8Array(31)] as unknown as Uint8Array]] as never),
+      ],
+      [
+        'an unsigned tx',
+        Uint8Array.from([2, ...RLP.encode((RLP.decode(raw.subarray(1)) as Uint8Array[]).slice(0, 9))]),
+      ],
+    ]
+    for (const [what, bytes] of refused) expect(buildCheckedTx(bytes, common), what).toBeUndefined()
+    // an unprotected legacy tx is left to ethereumjs too (it accepts it; the pool refuses it later)
+    const legacy = createLegacyTx({ to, gasLimit: 21_000n, gasPrice: 9n, v: 27n, r: 1n, s: 1n }, { common }).serialize()
+    expect(buildCheckedTx(legacy, common)).toBeUndefined()
+    expect(decodeCheckedTx(legacy, common).serialize()).toEqual(legacy)
   })
 })

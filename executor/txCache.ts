@@ -1,8 +1,9 @@
 import type { Common } from '@ethereumjs/common'
-import { createTxFromRLP, type TypedTransaction } from '@ethereumjs/tx'
+import type { TypedTransaction } from '@ethereumjs/tx'
 import { type Address, bytesToHex, createAddressFromString } from '@ethereumjs/util'
 import type { Hex } from 'viem'
 import { keccak256 } from '../core/crypto/keccak256.ts'
+import { decodeCheckedTx } from './trustedTx.ts'
 
 // ethereumjs recomputes a tx's sender address (a keccak of the cached public key) on every
 // getSenderAddress() and its RLP on every serialize(); both are needed several times per tx on the
@@ -17,7 +18,8 @@ const hashes = new WeakMap<TypedTransaction, Hex>()
  * a plain-transfer block's execution time before this cache (profile of the eth-transfers bench).
  */
 export function decodeTx(raw: Uint8Array, common: Common): TypedTransaction {
-  const tx = createTxFromRLP(raw, { common })
+  // createTxFromRLP(raw, { common }), by the checked route for the usual tx (executor/trustedTx.ts)
+  const tx = decodeCheckedTx(raw, common)
   raws.set(tx, raw)
   return tx
 }

@@ -55,35 +55,25 @@ function build(raw: Uint8Array, common: Common, check: boolean): TypedTransactio
   const fields = type <= 2 && ready(common) ? readFields(raw, type, check) : undefined
   if (fields === undefined) return undefined
   const txOptions = check ? { common } : { common, freeze: false }
-  if (type === 2) {
-    const [chainId, nonce, tip, feeCap, gasLimit, to, value, data, accessList, v, r, s] = fields as Field[]
-    const tx = Object.create(FeeMarket1559Tx.prototype)
-    shared(tx, 2, common, txOptions, [nonce, gasLimit, to, value, data, v, r, s] as Uint8Array[])
+  if (type !== 0) {
+    // EIP-2930 and EIP-1559 fields differ only in their fees:
+    // [chainId, nonce, gasPrice | tip, feeCap, gasLimit, to, value, data, accessList, v, r, s]
+    const [gasLimit, to, value, data, accessList, v, r, s] = fields.slice(type + 2)
+    const tx = Object.create(type === 2 ? FeeMarket1559Tx.prototype : AccessList2930Tx.prototype)
+    shared(tx, type, common, txOptions, [fields[1], gasLimit, to, value, data, v, r, s] as Uint8Array[])
     tx.chainId = common.chainId()
-    tx.activeCapabilities = CAPABILITIES_1559.slice()
+    tx.activeCapabilities = (type === 2 ? CAPABILITIES_1559 : CAPABILITIES_2930).slice()
     tx.accessList = accessList
-    tx.maxFeePerGas = toBigInt(feeCap as Uint8Array)
-    tx.maxPriorityFeePerGas = toBigInt(tip as Uint8Array)
-    if (
-      check &&
-      !(
-        typedOk(tx, chainId as Uint8Array) &&
-        tx.maxFeePerGas >= tx.maxPriorityFeePerGas &&
-        fits(tx.maxFeePerGas, tx.gasLimit)
-      )
-    )
-      return undefined
-    return check ? Object.freeze(tx) : tx
-  }
-  if (type === 1) {
-    const [chainId, nonce, gasPrice, gasLimit, to, value, data, accessList, v, r, s] = fields as Field[]
-    const tx = Object.create(AccessList2930Tx.prototype)
-    shared(tx, 1, common, txOptions, [nonce, gasLimit, to, value, data, v, r, s] as Uint8Array[])
-    tx.chainId = common.chainId()
-    tx.activeCapabilities = CAPABILITIES_2930.slice()
-    tx.accessList = accessList
-    tx.gasPrice = toBigInt(gasPrice as Uint8Array)
-    if (check && !(typedOk(tx, chainId as Uint8Array) && fits(tx.gasPrice, tx.gasLimit))) return undefined
+    let feesOk: boolean
+    if (type === 2) {
+      tx.maxFeePerGas = toBigInt(fields[3] as Uint8Array)
+      tx.maxPriorityFeePerGas = toBigInt(fields[2] as Uint8Array)
+      feesOk = tx.maxFeePerGas >= tx.maxPriorityFeePerGas && fits(tx.maxFeePerGas, tx.gasLimit)
+    } else {
+      tx.gasPrice = toBigInt(fields[2] as Uint8Array)
+      feesOk = fits(tx.gasPrice, tx.gasLimit)
+    }
+    if (check && !(feesOk && typedOk(tx, fields[0] as Uint8Array))) return undefined
     return check ? Object.freeze(tx) : tx
   }
   const [nonce, gasPrice, gasLimit, to, value, data, v, r, s] = fields as Uint8Array[]

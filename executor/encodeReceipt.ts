@@ -1,5 +1,5 @@
 import { rlpHeaderLength } from '../core/batch/rlpLength.ts'
-import { stringLength, writeListHeader, writeString } from '../core/rlp/writeRlp.ts'
+import { stringLength, uintBytes, writeListHeader, writeString } from '../core/rlp/writeRlp.ts'
 import type { RawLog } from './receipt.ts'
 
 // A receipt's consensus encoding (EIP-2718 envelope included), written into one buffer sized up front with the
@@ -14,6 +14,7 @@ import type { RawLog } from './receipt.ts'
 
 const EMPTY = new Uint8Array(0)
 const ONE = Uint8Array.of(1)
+const ZERO_BYTE = Uint8Array.of(0)
 
 /** RLP(receipt) for a tx of `txType`: `[status, cumulativeGasUsed, bloom, logs]`, prefixed by the type for typed txs. */
 export function encodeReceipt(
@@ -26,7 +27,7 @@ export function encodeReceipt(
   // status 0 is the empty string, 1 the byte 0x01 (EIP-658); the gas as ethereumjs's bigIntToBytes writes it
   // (minimal big-endian, 0 as the single byte 0x00)
   const statusBytes = status === 0 ? EMPTY : ONE
-  const gasBytes = uintBytes(cumulativeGasUsed)
+  const gasBytes = cumulativeGasUsed === 0n ? ZERO_BYTE : uintBytes(cumulativeGasUsed)
   // per log: its payload, and its topics list's payload
   const sizes = new Array<number>(2 * logs.length)
   let logsPayload = 0
@@ -57,19 +58,6 @@ export function encodeReceipt(
     o = writeListHeader(out, o, sizes[2 * i + 1])
     for (const t of topics) o = writeString(out, o, t)
     o = writeString(out, o, data)
-  }
-  return out
-}
-
-/** Minimal big-endian bytes of a non-negative integer; 0 is the single byte 0x00 (as @ethereumjs/util's bigIntToBytes). */
-function uintBytes(value: bigint): Uint8Array {
-  let length = 1
-  for (let v = value >> 8n; v > 0n; v >>= 8n) length++
-  const out = new Uint8Array(length)
-  let v = value
-  for (let i = length - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn)
-    v >>= 8n
   }
   return out
 }

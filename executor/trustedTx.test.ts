@@ -186,15 +186,14 @@ describe('decodeTrustedTx', () => {
     )
       .sign(KEY)
       .serialize()
-    decodeTrustedTx(setCode, common)
     expect(buildTrustedTx(setCode, common)).toBeUndefined()
     expect(decodeTrustedTx(setCode, common).serialize()).toEqual(setCode)
 
     // a stock Common: every tx gets its own copy, into which the constructor merges the tx parameters
     const stock = createCustomCommon({ chainId: Number(CHAIN_ID) }, Mainnet, { hardfork: Hardfork.Prague })
     const raw = randomTx(prng(7), stock).serialize()
-    decodeTrustedTx(raw, stock)
     expect(buildTrustedTx(raw, stock)).toBeUndefined()
+    expect(decodeTrustedTx(raw, stock).serialize()).toEqual(raw)
   })
 })
 

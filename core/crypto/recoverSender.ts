@@ -1,7 +1,7 @@
 import secp256k1 from 'secp256k1'
 import { readRlpItem } from '../batch/readRlpItem.ts'
 import { rlpHeaderLength } from '../batch/rlpLength.ts'
-import { writeListHeader } from '../rlp/writeRlp.ts'
+import { uintBytes, writeListHeader } from '../rlp/writeRlp.ts'
 import { keccak256 } from './keccak256.ts'
 
 /** secp256k1's group order n, and n / 2 (EIP-2: s above it is refused), as 32 big-endian bytes. */
@@ -107,8 +107,7 @@ function scalar(raw: Uint8Array, item: { start: number; end: number }): bigint |
 
 /** RLP(chainId) ‖ RLP(0) ‖ RLP(0): the EIP-155 tail of a legacy signing payload. */
 function encodeChainIdSuffix(chainId: bigint): Uint8Array {
-  const bytes: number[] = []
-  for (let c = chainId; c > 0n; c >>= 8n) bytes.unshift(Number(c & 0xffn))
+  const bytes = uintBytes(chainId)
   const head = bytes.length === 1 && bytes[0] < 0x80 ? [] : [0x80 + bytes.length]
   return Uint8Array.from([...head, ...bytes, 0x80, 0x80])
 }

@@ -1,5 +1,6 @@
-// RLP written straight into a caller's buffer, sized beforehand: the trie's node encoder (core/trie/NodeEncoder.ts)
-// and the receipt encoder (executor/encodeReceipt.ts). Lengths up to 2^32 - 1.
+// RLP written straight into a caller's buffer, sized beforehand: the trie's node encoder (core/trie/NodeEncoder.ts),
+// the receipt encoder (executor/encodeReceipt.ts) and the account leaf (executor/state/worldState.ts). Lengths up to
+// 2^32 - 1.
 
 // Encoded size of an RLP string of `length` bytes whose first byte is `first`.
 export function stringLength(length: number, first: number): number {
@@ -41,3 +42,21 @@ export function writeString(buf: Uint8Array, pos: number, bytes: Uint8Array): nu
   else for (let i = 0; i < length; i++) buf[pos + i] = bytes[i]
   return pos + length
 }
+
+/**
+ * A non-negative integer as minimal big-endian bytes (none for 0), as RLP encodes integers. Past 2^53 (a balance in
+ * wei usually is) through hex, decoded by Node: ethereumjs's `bigIntToUnpaddedBytes` validates each hex pair.
+ */
+export function uintBytes(x: bigint): Uint8Array {
+  if (x <= MAX_SAFE) {
+    let n = Number(x)
+    let length = 0
+    for (let m = n; m > 0; m = Math.floor(m / 256)) length++
+    const out = new Uint8Array(length)
+    for (let i = length - 1; i >= 0; i--, n = Math.floor(n / 256)) out[i] = n % 256
+    return out
+  }
+  const hex = x.toString(16)
+  return Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex')
+}
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)

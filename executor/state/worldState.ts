@@ -1,8 +1,9 @@
 import { RLP } from '@ethereumjs/rlp'
 import { bytesToHex, hexToBytes, KECCAK256_NULL, KECCAK256_RLP } from '@ethereumjs/util'
 import type { Hex } from 'viem'
+import { rlpHeaderLength } from '../../core/batch/rlpLength.ts'
 import { keccak256 } from '../../core/crypto/keccak256.ts'
-import { lengthOfLength, stringLength, writeListHeader, writeString } from '../../core/rlp/writeRlp.ts'
+import { stringLength, uintBytes, writeListHeader, writeString } from '../../core/rlp/writeRlp.ts'
 import { hexBuffer } from '../../core/storage/hexBuffer.ts'
 import { createStateTrie, type StateTrie } from '../../core/trie/createStateTrie.ts'
 import type { AccountState, StateDiff, StateReader } from './types.ts'
@@ -142,7 +143,7 @@ export function encodeAccount(a: AccountState): Uint8Array {
     stringLength(balance.length, balance[0]) +
     stringLength(a.storageRoot.length, a.storageRoot[0]) +
     stringLength(a.codeHash.length, a.codeHash[0])
-  const out = new Uint8Array(payload + (payload <= 55 ? 1 : 1 + lengthOfLength(payload)))
+  const out = new Uint8Array(rlpHeaderLength(payload) + payload)
   let pos = writeListHeader(out, 0, payload)
   pos = writeString(out, pos, nonce)
   pos = writeString(out, pos, balance)
@@ -150,22 +151,6 @@ export function encodeAccount(a: AccountState): Uint8Array {
   writeString(out, pos, a.codeHash)
   return out
 }
-
-/** A non-negative integer as minimal big-endian bytes (none for 0). */
-function uintBytes(x: bigint): Uint8Array {
-  if (x <= MAX_SAFE) {
-    let n = Number(x)
-    let length = 0
-    for (let m = n; m > 0; m = Math.floor(m / 256)) length++
-    const out = new Uint8Array(length)
-    for (let i = length - 1; i >= 0; i--, n = Math.floor(n / 256)) out[i] = n % 256
-    return out
-  }
-  // a balance in wei is usually past 2^53: through hex, decoded by Node (ethereumjs's hexToBytes validates each pair)
-  const hex = x.toString(16)
-  return Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex')
-}
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
 /** keccak256 of empty code, as 0x-hex. */
 export const EMPTY_CODE_HASH = bytesToHex(KECCAK256_NULL) as Hex
